@@ -1,0 +1,3 @@
+from ozonops.cli.app import main
+
+main()

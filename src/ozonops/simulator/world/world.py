@@ -1,0 +1,287 @@
+"""The simulated Ozon world: fixed parts, the clock, and postings built on first use."""
+
+from __future__ import annotations
+
+import bisect
+import random
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from itertools import accumulate
+
+from ozonops.simulator.clock import SimClock
+from ozonops.simulator.config import SimConfig
+from ozonops.simulator.reference.carriers import CARRIERS, LANES
+from ozonops.simulator.reference.geography import REGIONS
+from ozonops.simulator.reference.names import (
+    FEMALE_FIRST_NAMES,
+    FEMALE_LAST_NAMES,
+    MALE_FIRST_NAMES,
+    MALE_LAST_NAMES,
+    STREET_NAMES,
+)
+from ozonops.simulator.reference.tracking_numbers import make_tracking_number
+from ozonops.simulator.world import lifecycle
+from ozonops.simulator.world.build import build_fixtures
+from ozonops.simulator.world.index import DAY_S, OrderIndex
+from ozonops.simulator.world.model import (
+    Buyer,
+    Cancellation,
+    DeliveryMethod,
+    Event,
+    Line,
+    Posting,
+    Scheme,
+    Shop,
+    Sku,
+    Warehouse,
+)
+
+_NUMBER_MOD = 10**8
+_NUMBER_MUL = 48_271  # coprime with 10**8, so posting numbers map back to indices
+_NUMBER_INV = pow(_NUMBER_MUL, -1, _NUMBER_MOD)
+_NUMBER_OFF = 13_572_468
+
+_REGION_CUM = list(accumulate(r.weight for r in REGIONS))
+
+
+class World:
+    """Everything the simulator knows; handlers read it and seller actions change it.
+
+    Thread-safety: one re-entrant lock guards mutations; reads of built postings are safe.
+    """
+
+    def __init__(self, config: SimConfig) -> None:
+        self.config = config
+        self.clock = SimClock(config.start, speed=config.speed)
+        self.lock = threading.RLock()
+        fx = build_fixtures(config)
+        self.shops: list[Shop] = fx.shops
+        self.skus: list[list[Sku]] = fx.skus
+        self.warehouses: list[Warehouse] = fx.warehouses
+        self.methods: list[DeliveryMethod] = fx.methods
+        self._shop_by_client = {s.client_id: s for s in self.shops}
+        self._sku_cum = [list(accumulate(k.popularity for k in ks)) for ks in self.skus]
+        self._methods_by = {
+            (m.shop_index, m.scheme): [x for x in self.methods
+                                       if x.shop_index == m.shop_index and x.scheme == m.scheme]
+            for m in self.methods
+        }
+        self.method_by_id = {m.id: m for m in self.methods}
+        self.sku_by_id = {k.sku: k for ks in self.skus for k in ks}
+        self.history_end = config.start
+        first_day = int(config.start.timestamp()) // DAY_S - config.history_days
+        self.index = OrderIndex(
+            seed=config.seed, first_day=first_day, orders_per_day=config.orders_per_day,
+            shops=fx.mixes,
+        )
+        self.index.ensure_until(config.start)
+        self._postings: dict[int, Posting] = {}
+        self._splits: dict[str, Posting] = {}
+
+    # --- time -------------------------------------------------------------------------------
+    def now(self) -> datetime:
+        """The simulated now; grows the order index as days pass."""
+        now = self.clock.now()
+        self.index.ensure_until(now)
+        return now
+
+    # --- lookups ----------------------------------------------------------------------------
+    def shop_by_client_id(self, client_id: str) -> Shop | None:
+        return self._shop_by_client.get(client_id)
+
+    def posting(self, i: int) -> Posting:
+        p = self._postings.get(i)
+        if p is None:
+            with self.lock:
+                p = self._postings.get(i)
+                if p is None:
+                    p = self._build_posting(i)
+                    self._postings[i] = p
+        return p
+
+    def find_posting(self, shop: Shop, posting_number: str) -> Posting | None:
+        """A posting of ``shop`` by number, or None (also for another shop's postings)."""
+        p = self._splits.get(posting_number)
+        if p is None:
+            i = self.decode_posting_number(posting_number)
+            if i is None:
+                return None
+            p = self.posting(i)
+            if p.posting_number != posting_number:
+                return None
+        if p.shop_index != shop.index or p.created_at > self.now():
+            return None
+        return p
+
+    def decode_posting_number(self, posting_number: str) -> int | None:
+        parts = posting_number.split("-")
+        if len(parts) != 3 or not all(x.isdigit() for x in parts):
+            return None
+        a = int(parts[0])
+        i = ((a - _NUMBER_OFF) * _NUMBER_INV) % _NUMBER_MOD
+        return i if i < len(self.index) else None
+
+    def postings(
+        self, shop: Shop, *, fbo: bool, since: datetime, to: datetime
+    ) -> Iterator[Posting]:
+        """A shop's postings created in ``[since, to]`` and before now, oldest first."""
+        to = min(to, self.now())
+        for i in self.index.window(shop.index, fbo=fbo, since=since, to=to):
+            yield self.posting(int(i))
+            for child in self.split_children(int(i)):
+                yield child
+
+    def split_children(self, i: int) -> list[Posting]:
+        p = self._postings.get(i)
+        if p is None or "splits" not in p.extra:
+            return []
+        return [self._splits[n] for n in p.extra["splits"]]  # type: ignore[attr-defined]
+
+    # --- derived state --------------------------------------------------------------------------
+    def event(self, p: Posting, at: datetime | None = None) -> Event:
+        """The posting's state at ``at`` (default now); the first event if it is earlier."""
+        ev = p.event_at(at or self.now())
+        return ev if ev is not None else p.timeline[0]
+
+    def cancellation(self, p: Posting, at: datetime | None = None) -> Cancellation | None:
+        ev = self.event(p, at)
+        if ev.status != "cancelled":
+            return None
+        if ev.kind == "seller_cancelled":
+            return p.cancellation
+        if ev.kind == "not_shipped_in_time":
+            return lifecycle.NOT_SHIPPED_IN_TIME
+        return p.cancellation_plan
+
+    def tracking_number(self, p: Posting, at: datetime | None = None) -> str:
+        """The tracking number as Ozon shows it at ``at``."""
+        at = at or self.now()
+        if p.tracking_number:
+            return p.tracking_number
+        if p.scheme in (Scheme.FBO, Scheme.FBS):
+            return ""
+        if p.scheme is Scheme.RFBS_NON_INTEGRATED:
+            if not p.autopilot:
+                return ""
+            handed = p.first("in_transit", at)
+            return p.planned_tracking_number if handed else ""
+        # Integrated carriers assign the number at registration / packing.
+        kind = "registered" if p.scheme is Scheme.RFBS_AGGREGATOR else "packed"
+        return p.planned_tracking_number if p.first(kind, at) else ""
+
+    def refresh(self, p: Posting) -> None:
+        """Re-derive the timeline after a seller action; pins the posting in memory."""
+        p.timeline = lifecycle.realize(p)
+
+    def add_split(self, parent: Posting, lines: tuple[Line, ...], k: int) -> Posting:
+        """A new posting split off ``parent`` when it is packed in several packages."""
+        number = f"{parent.order_number}-{k}"
+        child = Posting(
+            index=parent.index, shop_index=parent.shop_index, scheme=parent.scheme,
+            posting_number=number, order_id=parent.order_id, order_number=parent.order_number,
+            created_at=parent.created_at, in_process_at=parent.in_process_at,
+            shipment_date=parent.shipment_date, delivery_date_begin=parent.delivery_date_begin,
+            delivery_date_end=parent.delivery_date_end, warehouse_id=parent.warehouse_id,
+            delivery_method_id=parent.delivery_method_id, lines=lines, buyer=parent.buyer,
+            plan=parent.plan, troubles=(), cancellation_plan=parent.cancellation_plan,
+            autopilot=parent.autopilot, carrier_code=parent.carrier_code,
+            planned_tracking_number=parent.planned_tracking_number + f"-{k}",
+            parent_posting_number=parent.posting_number,
+            actions={name: list(ts) for name, ts in parent.actions.items()},
+        )
+        child.timeline = lifecycle.realize(child)
+        self._splits[number] = child
+        parent.extra.setdefault("splits", [])
+        parent.extra["splits"].append(number)  # type: ignore[attr-defined]
+        return child
+
+    # --- building a posting ---------------------------------------------------------------
+    def _build_posting(self, i: int) -> Posting:
+        cfg = self.config
+        rng = random.Random(f"{cfg.seed}:posting:{i}")
+        shop = int(self.index.shop[i])
+        scheme = Scheme(int(self.index.scheme[i]))
+        created = datetime.fromtimestamp(int(self.index.created[i]), UTC)
+        in_process_at = created + timedelta(seconds=rng.randint(20, 1800))
+        method = rng.choice(self._methods_by[(shop, scheme)])
+        lane = LANES[method.lane_index]
+        carrier = next(c for c in CARRIERS if c.code == method.carrier_code)
+        lines = self._make_lines(rng, shop)
+        buyer = self._make_buyer(rng, i)
+        pickup = rng.random() < 0.72
+        timing = lifecycle.LaneTiming(
+            median_days=tuple(lane.median_days), sigma=lane.sigma,
+            first_scan_delay_hours=lane.first_scan_delay_hours, customs_days=lane.customs_days,
+        )
+        plan = lifecycle.plan_posting(
+            rng, scheme=scheme, lane=timing, zone=buyer.zone, rates=cfg.troubles,
+            fragility=max(line.sku.fragility for line in lines), pickup=pickup,
+        )
+        a = (i * _NUMBER_MUL + _NUMBER_OFF) % _NUMBER_MOD
+        order_number = f"{a:08d}-{rng.randint(1, 9999):04d}"
+        p = Posting(
+            index=i,
+            shop_index=shop,
+            scheme=scheme,
+            posting_number=f"{order_number}-1",
+            order_id=30_000_000_000 + i * 7 + shop,
+            order_number=order_number,
+            created_at=created,
+            in_process_at=in_process_at,
+            shipment_date=in_process_at + timedelta(seconds=plan.shipment_offset_s),
+            delivery_date_begin=in_process_at + timedelta(seconds=plan.promised_begin_s),
+            delivery_date_end=in_process_at + timedelta(seconds=plan.promised_end_s),
+            warehouse_id=method.warehouse_id,
+            delivery_method_id=method.id,
+            lines=lines,
+            buyer=buyer,
+            plan=tuple(plan.steps),
+            troubles=tuple(plan.troubles),
+            cancellation_plan=plan.cancellation,
+            autopilot=cfg.autopilot or created < self.history_end,
+            carrier_code=carrier.code,
+            planned_tracking_number=make_tracking_number(carrier, 10_000_000 + i),
+        )
+        p.timeline = lifecycle.realize(p)
+        return p
+
+    def _make_lines(self, rng: random.Random, shop: int) -> tuple[Line, ...]:
+        skus = self.skus[shop]
+        n = rng.choices((1, 2, 3), weights=(80, 15, 5))[0]
+        picked: dict[int, Sku] = {}
+        for k in rng.choices(skus, cum_weights=self._sku_cum[shop], k=n):
+            picked[k.sku] = k
+        out = []
+        for k in picked.values():
+            qty = rng.choices((1, 2, 3), weights=(85, 12, 3))[0]
+            discount = Decimal(rng.choice((0, 0, 0, 5, 10))) / 100
+            price = (k.price * (1 - discount)).quantize(Decimal("0.01"))
+            out.append(Line(k, qty, price))
+        return tuple(out)
+
+    def _make_buyer(self, rng: random.Random, i: int) -> Buyer:
+        region = REGIONS[bisect.bisect_left(_REGION_CUM, rng.random() * _REGION_CUM[-1])]
+        city = rng.choice(region.cities)
+        if rng.random() < 0.55:
+            name = f"{rng.choice(FEMALE_FIRST_NAMES)} {rng.choice(FEMALE_LAST_NAMES)}"
+        else:
+            name = f"{rng.choice(MALE_FIRST_NAMES)} {rng.choice(MALE_LAST_NAMES)}"
+        street = rng.choice(STREET_NAMES)
+        return Buyer(
+            customer_id=50_000_000 + rng.randint(0, 40_000_000),
+            name=name,
+            phone=f"+7{rng.randint(900, 999)}{rng.randint(0, 9_999_999):07d}",
+            region=region.name_ru,
+            city=city.name_ru,
+            zone=region.zone,
+            postcode=city.postcode,
+            address_tail=f"{street}, д. {rng.randint(1, 120)}, кв. {rng.randint(1, 300)}",
+            latitude=city.lat + rng.uniform(-0.05, 0.05),
+            longitude=city.lon + rng.uniform(-0.05, 0.05),
+        )
+
+    # --- convenience for fixtures ---------------------------------------------------------
+    def warehouse(self, warehouse_id: int) -> Warehouse | None:
+        return next((w for w in self.warehouses if w.warehouse_id == warehouse_id), None)
