@@ -1,0 +1,257 @@
+"""The ``ozonops`` command line; the only module in the package that prints."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+from typing import Annotated, Any, NoReturn
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console, RenderableType
+
+from ozonops import __version__
+from ozonops.cli import format as fmt
+from ozonops.cli.durations import parse_duration
+from ozonops.cli.simctl import SimulatorControlError, get_faults, post_clock, put_faults
+from ozonops.config import Settings, load_settings
+from ozonops.log import configure_logging
+from ozonops.simulator.config import FaultConfig, SimConfig
+
+__all__ = ["app", "main"]
+
+# Exit code for anything the user can fix (bad input, unreachable URL, busy port).
+USAGE_ERROR = 2
+DEFAULT_URL = "http://127.0.0.1:8900"
+
+app = typer.Typer(
+    name="ozonops",
+    help="Post-shipment operations for Ozon sellers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # locals may hold Api-Keys
+)
+simulator_app = typer.Typer(
+    help="Run and steer the embedded Ozon Seller API simulator.", no_args_is_help=True
+)
+app.add_typer(simulator_app, name="simulator")
+
+UrlOption = Annotated[str, typer.Option("--url", help="Base URL of a running simulator.")]
+
+
+def main() -> None:
+    """Entry point of the ``ozonops`` console script."""
+    app(prog_name="ozonops")
+
+
+@app.command()
+def version() -> None:
+    """Print the ozonops version."""
+    _print(fmt.format_version(__version__))
+
+
+@simulator_app.command("serve")
+def simulator_serve(
+    seed: Annotated[int, typer.Option(help="Seed; the same seed builds the same world.")] = 42,
+    shops: Annotated[int, typer.Option(help="Number of simulated seller accounts.")] = 2,
+    orders_per_day: Annotated[int, typer.Option(help="New postings per simulated day.")] = 500,
+    history_days: Annotated[int, typer.Option(help="Days of already-played history.")] = 90,
+    speed: Annotated[float, typer.Option(help="Clock speed: 0 frozen, N = N x real time.")] = 60,
+    port: Annotated[
+        int | None, typer.Option(help="TCP port (default: OZONOPS_SIMULATOR_PORT, else 8900).")
+    ] = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    autopilot: Annotated[
+        bool,
+        typer.Option(
+            "--autopilot/--no-autopilot", help="Let the simulated seller act on new orders."
+        ),
+    ] = False,
+    webhook_url: Annotated[
+        str | None, typer.Option(help="Push-notification URL, set for every shop.")
+    ] = None,
+) -> None:
+    """Serve a seeded Ozon Seller API simulator until Ctrl+C."""
+    options: dict[str, Any] = {
+        "seed": seed,
+        "shops": shops,
+        "orders_per_day": orders_per_day,
+        "history_days": history_days,
+        "speed": speed,
+        "autopilot": autopilot,
+    }
+    if webhook_url is not None:
+        if "webhook_url" not in SimConfig.model_fields:
+            _fail("--webhook-url is not supported by this simulator build yet; leave it out")
+        options["webhook_url"] = webhook_url
+    settings = _load_settings()
+    _serve(
+        _sim_config(options),
+        settings=settings,
+        host=host,
+        port=settings.simulator_port if port is None else port,
+    )
+
+
+@simulator_app.command("faults")
+def simulator_faults(
+    url: UrlOption = DEFAULT_URL,
+    error_5xx_rate: Annotated[float | None, typer.Option(help="Share of 5xx answers.")] = None,
+    latency_ms_p50: Annotated[float | None, typer.Option(help="Median added latency.")] = None,
+    latency_ms_p99: Annotated[float | None, typer.Option(help="p99 added latency.")] = None,
+    timeout_rate: Annotated[float | None, typer.Option(help="Share of hung requests.")] = None,
+    drop_rate: Annotated[float | None, typer.Option(help="Share of dropped connections.")] = None,
+    circuit_open_rate: Annotated[
+        float | None, typer.Option(help="Share of circuit-breaker answers.")
+    ] = None,
+) -> None:
+    """Show the simulator's injected faults, or change the ones given."""
+    given = {
+        "error_5xx_rate": error_5xx_rate,
+        "latency_ms_p50": latency_ms_p50,
+        "latency_ms_p99": latency_ms_p99,
+        "timeout_rate": timeout_rate,
+        "drop_rate": drop_rate,
+        "circuit_open_rate": circuit_open_rate,
+    }
+    changes = {name: value for name, value in given.items() if value is not None}
+    try:
+        # Check ranges here so a typo fails before touching the running simulator.
+        FaultConfig.model_validate(changes)
+    except ValidationError as exc:
+        _fail(_describe(exc, flags=True))
+    try:
+        current = put_faults(url=url, changes=changes) if changes else get_faults(url=url)
+    except SimulatorControlError as exc:
+        _fail(str(exc))
+    _print(fmt.format_faults(current))
+
+
+@simulator_app.command("clock")
+def simulator_clock(
+    url: UrlOption = DEFAULT_URL,
+    advance: Annotated[
+        str | None, typer.Option(help="Jump the clock forward: 45s, 10m, 1h30m, 2d.")
+    ] = None,
+    speed: Annotated[float | None, typer.Option(help="New clock speed (N x real time).")] = None,
+    freeze: Annotated[bool, typer.Option("--freeze", help="Stop the clock (speed 0).")] = False,
+) -> None:
+    """Show, advance or re-speed the simulated clock."""
+    if freeze and speed is not None:
+        _fail("--freeze and --speed contradict each other; pass only one")
+    if speed is not None and speed < 0:
+        _fail(f"--speed must be 0 or more, got {speed:g}")
+    body: dict[str, float | int] = {}
+    if advance is not None:
+        try:
+            body["advance_seconds"] = parse_duration(advance)
+        except ValueError as exc:
+            _fail(f"--advance: {exc}")
+    if freeze:
+        body["speed"] = 0.0
+    elif speed is not None:
+        body["speed"] = speed
+    try:
+        clock = post_clock(url=url, body=body)
+    except SimulatorControlError as exc:
+        _fail(str(exc))
+    _print(fmt.format_clock(clock))
+
+
+@app.command()
+def demo() -> None:
+    """Run the demo: a seeded simulator (later also sync, alerts and the dashboard)."""
+    settings = _load_settings()
+    config = _sim_config(
+        {"seed": 42, "shops": 2, "orders_per_day": 500, "history_days": 90, "speed": 60}
+    )
+    host, port = "127.0.0.1", settings.simulator_port
+    banner = fmt.format_demo_banner(base_url=f"http://{host}:{port}", config=config.model_dump())
+    _serve(config, settings=settings, host=host, port=port, banner=banner)
+
+
+def _serve(
+    config: SimConfig,
+    *,
+    settings: Settings,
+    host: str,
+    port: int,
+    banner: RenderableType | None = None,
+) -> None:
+    import uvicorn
+
+    # Bind first: a busy port should fail in a second, not after the world is built.
+    listener = _bind(host=host, port=port)
+    from ozonops.simulator.app import create_app
+
+    configure_logging(
+        settings.log_level,
+        secrets=[shop.api_key.get_secret_value() for shop in settings.shops],
+    )
+    with listener:
+        asgi_app = create_app(config)
+        if banner is not None:
+            _print(banner)
+        shops = asgi_app.state.world.shops
+        _print(fmt.format_shops(shops, base_url=f"http://{host}:{port}"))
+        server = uvicorn.Server(
+            uvicorn.Config(
+                asgi_app, log_config=None, log_level=settings.log_level.lower(), ws="none"
+            )
+        )
+        # uvicorn re-raises Ctrl+C after a clean shutdown.
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run(sockets=[listener])
+    _print("stopped · 已停止")
+
+
+def _bind(*, host: str, port: int) -> socket.socket:
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        listener = socket.socket(family, socket.SOCK_STREAM)
+    except (OSError, OverflowError) as exc:
+        _fail(f"cannot listen on {host}:{port} ({exc}); check --host and --port")
+    try:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((host, port))
+    except (OSError, OverflowError) as exc:
+        listener.close()
+        _fail(
+            f"cannot listen on {host}:{port} ({exc}); stop whatever uses the port "
+            "or pass another --port"
+        )
+    return listener
+
+
+def _sim_config(options: dict[str, Any]) -> SimConfig:
+    try:
+        return SimConfig.model_validate(options)
+    except ValidationError as exc:
+        _fail(_describe(exc, flags=True))
+
+
+def _load_settings() -> Settings:
+    try:
+        return load_settings()
+    except ValidationError as exc:
+        _fail(f"invalid settings (OZONOPS_* environment or .env): {_describe(exc, flags=False)}")
+
+
+def _describe(exc: ValidationError, *, flags: bool) -> str:
+    """One line per ValidationError, naming the CLI flag or settings field at fault."""
+    parts = []
+    for error in exc.errors(include_url=False, include_input=False):
+        location = ".".join(str(part) for part in error["loc"])
+        if flags:
+            location = "--" + location.replace("_", "-")
+        parts.append(f"{location}: {error['msg']}")
+    return "; ".join(parts)
+
+
+def _print(renderable: RenderableType) -> None:
+    Console().print(renderable)
+
+
+def _fail(message: str) -> NoReturn:
+    Console(stderr=True).print(fmt.format_error(message), soft_wrap=True)
+    raise typer.Exit(code=USAGE_ERROR)

@@ -1,0 +1,117 @@
+"""Application settings, read from ``OZONOPS_*`` environment variables and a ``.env`` file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    HttpUrl,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["PLACEHOLDER_SECRET_KEY", "Settings", "ShopCredentials", "load_settings"]
+
+PLACEHOLDER_SECRET_KEY = "changethis"
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+Environment = Literal["development", "production", "test"]
+
+
+def _http_url(value: str) -> str:
+    # Validated like HttpUrl but kept a plain str without the trailing slash HttpUrl adds,
+    # so clients can join paths ("/v3/posting/fbs/list") without doubling slashes.
+    try:
+        HttpUrl(value)
+    except ValidationError:
+        raise ValueError(
+            f"{value!r} is not an http(s) URL; use e.g. https://api-seller.ozon.ru "
+            "or http://127.0.0.1:8900 for the simulator"
+        ) from None
+    return value.rstrip("/")
+
+
+class ShopCredentials(BaseModel):
+    """One Ozon seller account: the Client-Id / Api-Key pair from the seller cabinet."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", coerce_numbers_to_str=True)
+
+    name: str
+    client_id: str
+    api_key: SecretStr
+
+
+class Settings(BaseSettings):
+    """Validated settings; build with :func:`load_settings`, never at import.
+
+    Precedence: keyword overrides > ``OZONOPS_*`` environment > ``.env`` file > defaults.
+    Lists and nested models come from JSON, e.g.
+    ``OZONOPS_SHOPS='[{"name": "main", "client_id": "123", "api_key": "..."}]'``.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="OZONOPS_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_nested_delimiter="__",
+        extra="ignore",  # .env files may hold other tools' variables
+        frozen=True,
+    )
+
+    environment: Environment = "development"
+    database_url: str = "sqlite:///./var/ozonops.db"
+    ozon_base_url: Annotated[str, AfterValidator(_http_url)] = "https://api-seller.ozon.ru"
+    shops: list[ShopCredentials] = []
+    log_level: LogLevel = "INFO"
+    simulator_port: int = 8900
+    # Encrypts shop Api-Keys at rest; must be changed outside development.
+    secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET_KEY)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("shops")
+    @classmethod
+    def _unique_shop_names(cls, shops: list[ShopCredentials]) -> list[ShopCredentials]:
+        names = [shop.name for shop in shops]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"shop names must be unique; rename the duplicates: {duplicates}")
+        return shops
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Self:
+        if (
+            self.environment != "development"
+            and self.secret_key.get_secret_value() == PLACEHOLDER_SECRET_KEY
+        ):
+            raise ValueError(
+                f"OZONOPS_SECRET_KEY is still the placeholder while environment is "
+                f"{self.environment!r}; set it to a random value, e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
+        return self
+
+
+def load_settings(*, env_file: str | Path | None = ".env", **overrides: Any) -> Settings:
+    """Read settings now; ``env_file=None`` ignores any ``.env`` file (useful in tests).
+
+    Raises:
+        TypeError: an override names no setting (a typo would otherwise be ignored).
+        pydantic.ValidationError: a value is invalid; the message names the field.
+    """
+    unknown = sorted(set(overrides) - set(Settings.model_fields))
+    if unknown:
+        raise TypeError(
+            f"unknown setting(s) {unknown}; known settings are {sorted(Settings.model_fields)}"
+        )
+    return Settings(_env_file=env_file, **overrides)
