@@ -28,8 +28,7 @@ class AsgiClient:
     def __init__(self, app: Any, base_url: str = "https://api-seller.ozon.ru") -> None:
         self._portal_cm = anyio.from_thread.start_blocking_portal()
         self._portal = self._portal_cm.__enter__()
-        self._client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                         base_url=base_url)
+        self._client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url)
 
     def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         return self._portal.call(lambda: self._client.request(method, path, **kwargs))
@@ -60,8 +59,9 @@ class OzonCaller:
         self, path: str, body: Any = None, *, shop: Shop | None = None, validate: bool = True
     ) -> httpx.Response:
         shop = shop or self.world.shops[0]
-        resp = self.client.post(path, json=body if body is not None else {},
-                                headers=self.headers(shop))
+        resp = self.client.post(
+            path, json=body if body is not None else {}, headers=self.headers(shop)
+        )
         if validate and self.validator.has_method(path):
             problems = self.validator.validate_response(path, resp.status_code, resp.json())
             assert not problems, f"{path} {resp.status_code} breaks the spec: {problems[:5]}"

@@ -13,14 +13,17 @@ def test_missing_keys_get_the_spec_error_body(ozon: OzonCaller) -> None:
     resp = ozon.client.post("/v1/roles", json={})
     assert resp.status_code == 401
     assert resp.json() == {
-        "code": 16, "message": "Client-Id and Api-Key headers are required", "details": []
+        "code": 16,
+        "message": "Client-Id and Api-Key headers are required",
+        "details": [],
     }
 
 
 def test_wrong_key_is_refused(ozon: OzonCaller) -> None:
     shop = ozon.world.shops[0]
-    resp = ozon.client.post("/v1/roles", json={},
-                            headers={"Client-Id": shop.client_id, "Api-Key": "nope"})
+    resp = ozon.client.post(
+        "/v1/roles", json={}, headers={"Client-Id": shop.client_id, "Api-Key": "nope"}
+    )
     assert resp.status_code == 403
     assert resp.json()["code"] == 7
 

@@ -70,8 +70,9 @@ def create_app(config: SimConfig, *, world: World | None = None) -> Starlette:
             problems = validator.validate_request(path, body) if route.http_method == "POST" else []
             if problems:
                 first = problems[0]
-                raise bad_request(f"invalid request: {first.path}: {first.message}",
-                                  field=first.path)
+                raise bad_request(
+                    f"invalid request: {first.path}: {first.message}", field=first.path
+                )
             ctx = Ctx(world=world, shop=shop, body=body, now=world.now(), path=path)
             result = route.handler(ctx)
             return OzonJSONResponse(result if result is not None else {})
@@ -114,8 +115,9 @@ async def _parse_body(request: Request, route: Route) -> dict[str, Any]:
     try:
         body = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise bad_request(f"proto: syntax error (line 1:{getattr(exc, 'colno', 1)}): "
-                          "invalid JSON") from None
+        raise bad_request(
+            f"proto: syntax error (line 1:{getattr(exc, 'colno', 1)}): invalid JSON"
+        ) from None
     if not isinstance(body, dict):
         token = "[" if isinstance(body, list) else type(body).__name__
         raise bad_request(f"proto: syntax error (line 1:1): unexpected token {token}")

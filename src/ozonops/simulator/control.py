@@ -36,21 +36,33 @@ def posting_truth(world: World, p: Posting) -> dict[str, Any]:
         "carrier": p.carrier_code,
         "tracking_number": world.tracking_number(p, now),
         "history": [
-            {"at": iso(e.at), "status": e.status, "substatus": e.substatus, "kind": e.kind,
-             "provider_status": e.provider_status}
+            {
+                "at": iso(e.at),
+                "status": e.status,
+                "substatus": e.substatus,
+                "kind": e.kind,
+                "provider_status": e.provider_status,
+            }
             for e in p.history(now)
         ],
         "future": [
             {"at": iso(e.at), "status": e.status, "substatus": e.substatus, "kind": e.kind}
-            for e in p.timeline if e.at > now
+            for e in p.timeline
+            if e.at > now
         ],
         "troubles": [
-            {"kind": t.kind, "at": iso(p.in_process_at.__add__(_sec(t.offset_s))),
-             "detail": t.detail}
+            {
+                "kind": t.kind,
+                "at": iso(p.in_process_at.__add__(_sec(t.offset_s))),
+                "detail": t.detail,
+            }
             for t in p.troubles
         ],
-        "cancellation": None if cancel is None else {
-            "reason_id": cancel.reason_id, "reason": cancel.reason,
+        "cancellation": None
+        if cancel is None
+        else {
+            "reason_id": cancel.reason_id,
+            "reason": cancel.reason,
             "cancellation_type": cancel.cancellation_type,
         },
         "actions": {k: [iso(t) for t in v] for k, v in p.actions.items()},
@@ -68,11 +80,18 @@ def routes(world: World, *, faults: Faults, limiter: RateLimiter) -> list[Route]
         return JSONResponse({"ok": True, "now": iso(world.now()), "postings": len(world.index)})
 
     async def shops(request: Request) -> Response:
-        return JSONResponse([
-            {"client_id": s.client_id, "api_key": s.api_key, "name": s.name,
-             "subscription": s.subscription, "key_expires_at": iso(s.key_expires_at)}
-            for s in world.shops
-        ])
+        return JSONResponse(
+            [
+                {
+                    "client_id": s.client_id,
+                    "api_key": s.api_key,
+                    "name": s.name,
+                    "subscription": s.subscription,
+                    "key_expires_at": iso(s.key_expires_at),
+                }
+                for s in world.shops
+            ]
+        )
 
     async def clock(request: Request) -> Response:
         if request.method == "POST":

@@ -41,7 +41,7 @@ class Faults:
         c = self.config
         rng = self._rng
         if c.latency_ms_p50 > 0:
-            await asyncio.sleep(self._latency_s() )
+            await asyncio.sleep(self._latency_s())
         if c.drop_rate and rng.random() < c.drop_rate:
             self._count("drop")
             raise DropConnection()
@@ -51,13 +51,15 @@ class Faults:
             return JSONResponse({"code": UNAVAILABLE, "message": "timeout", "details": []}, 504)
         if c.circuit_open_rate and rng.random() < c.circuit_open_rate:
             self._count("circuit_open")
-            return JSONResponse({"code": UNAVAILABLE, "message": "Circle is open", "details": []},
-                                503)
+            return JSONResponse(
+                {"code": UNAVAILABLE, "message": "Circle is open", "details": []}, 503
+            )
         if c.error_5xx_rate and rng.random() < c.error_5xx_rate:
             self._count("5xx")
             status = rng.choice((500, 502, 503))
-            return JSONResponse({"code": INTERNAL, "message": "internal error", "details": []},
-                                status)
+            return JSONResponse(
+                {"code": INTERNAL, "message": "internal error", "details": []}, status
+            )
         return None
 
     def _latency_s(self) -> float:

@@ -24,7 +24,8 @@ def available_actions(p: Posting, ev: Event, now: datetime) -> list[str]:
         if p.scheme is Scheme.RFBS_NON_INTEGRATED:
             out += ["set_track_number", "non_int_delivering"]
         if p.scheme is Scheme.FBS and sub in (
-            "posting_in_carriage", "posting_transferring_to_delivery"
+            "posting_in_carriage",
+            "posting_transferring_to_delivery",
         ):
             out.append("arbitration")
     elif status == "not_accepted":
@@ -32,11 +33,11 @@ def available_actions(p: Posting, ev: Event, now: datetime) -> list[str]:
     elif status == "delivering" and p.scheme is Scheme.RFBS_NON_INTEGRATED:
         if sub != "posting_conditionally_delivered":
             out += ["set_track_number", "non_int_last_mile", "non_int_delivered"]
-    if status not in ("cancelled", "delivered") or _within_chat_window(p, ev, now):
-        if (now - p.in_process_at).total_seconds() <= CHAT_START_WINDOW_S or (
-            status == "delivered" and _within_chat_window(p, ev, now)
-        ):
-            out.append("can_create_chat")
+    since_payment = (now - p.in_process_at).total_seconds()
+    if (status != "cancelled" and since_payment <= CHAT_START_WINDOW_S) or _within_chat_window(
+        p, ev, now
+    ):
+        out.append("can_create_chat")
     return out
 
 

@@ -61,17 +61,31 @@ def build_fixtures(config: SimConfig) -> Fixtures:
         skus.append(_make_skus(rng, s, new_id))
         for name_ru, _city in rng.sample(CHINA_WAREHOUSES, 2):
             warehouses.append(
-                Warehouse(s, new_id(10**15, 10**16 - 1), f"{name_ru} FBS", "fbs",
-                          is_rfbs=not warehouses or rng.random() < 0.7, city=_city,
-                          cluster_id=0, cluster_name="")
+                Warehouse(
+                    s,
+                    new_id(10**15, 10**16 - 1),
+                    f"{name_ru} FBS",
+                    "fbs",
+                    is_rfbs=not warehouses or rng.random() < 0.7,
+                    city=_city,
+                    cluster_id=0,
+                    cluster_name="",
+                )
             )
         for name, city, cluster_id, cluster_name in FBO_WAREHOUSES:
             warehouses.append(
-                Warehouse(s, 1_020_000_000_000 + cluster_id * 10 + len(warehouses) % 10, name,
-                          "fbo", False, city, cluster_id, cluster_name)
+                Warehouse(
+                    s,
+                    1_020_000_000_000 + cluster_id * 10 + len(warehouses) % 10,
+                    name,
+                    "fbo",
+                    False,
+                    city,
+                    cluster_id,
+                    cluster_name,
+                )
             )
-        methods.extend(_make_methods(rng, s, [w for w in warehouses if w.shop_index == s],
-                                     new_id))
+        methods.extend(_make_methods(rng, s, [w for w in warehouses if w.shop_index == s], new_id))
     return Fixtures(shops, mixes, skus, warehouses, methods)
 
 
@@ -149,7 +163,7 @@ def _make_methods(
                     name=name,
                     warehouse_id=wh.warehouse_id,
                     scheme=scheme,
-                    provider_id=carrier.track17_code,
+                    provider_id=carrier.track17_code or 900_000 + li,
                     provider_name=carrier.name,
                     carrier_code=carrier.code,
                     lane_index=li,

@@ -39,18 +39,18 @@ ARBITRATION_DEADLINE_S = 5 * D
 NOT_SHIPPED_IN_TIME = Cancellation(
     352, "Товар закончился у продавца", "seller", "seller", False, True
 )
-BUYER_CANCELLED = Cancellation(
-    501, "Покупатель отменил заказ", "client", "client", False, False
-)
-NOT_COLLECTED = Cancellation(
-    665, "Покупатель не забрал заказ", "client", "client", True, False
-)
+BUYER_CANCELLED = Cancellation(501, "Покупатель отменил заказ", "client", "client", False, False)
+NOT_COLLECTED = Cancellation(665, "Покупатель не забрал заказ", "client", "client", True, False)
 LOST_BY_CARRIER = Cancellation(
     667, "Заказ утерян службой доставки", "delivery", "delivery", True, False
 )
 RETURNED_TO_SENDER = Cancellation(
-    666, "Возврат отправителю: служба доставки не смогла доставить", "delivery", "delivery",
-    True, False,
+    666,
+    "Возврат отправителю: служба доставки не смогла доставить",
+    "delivery",
+    "delivery",
+    True,
+    False,
 )
 NOT_ACCEPTED_CANCEL = Cancellation(
     504, "Отправление не принято в сортировочном центре", "ozon", "ozon", True, False
@@ -113,8 +113,15 @@ class _Builder:
     def wait(self, seconds: float) -> None:
         self.t += max(1, int(seconds))
 
-    def add(self, status: str, substatus: str, kind: str, *, gate: str | None = None,
-            provider_status: str = "") -> None:
+    def add(
+        self,
+        status: str,
+        substatus: str,
+        kind: str,
+        *,
+        gate: str | None = None,
+        provider_status: str = "",
+    ) -> None:
         self.steps.append(Step(self.t, status, substatus, kind, gate, provider_status))
 
 
@@ -155,8 +162,9 @@ def plan_posting(
         b.wait(rng.uniform(0.2, 0.8) * shipment_offset)
         troubles.append(Trouble("buyer_cancellation", b.t))
         b.add("cancelled", "posting_canceled", "buyer_cancelled")
-        return Plan(b.steps, troubles, BUYER_CANCELLED, shipment_offset, promised_begin,
-                    promised_end)
+        return Plan(
+            b.steps, troubles, BUYER_CANCELLED, shipment_offset, promised_begin, promised_end
+        )
 
     # --- packing --------------------------------------------------------------------------
     if scheme is Scheme.FBO:
@@ -197,8 +205,14 @@ def plan_posting(
             b.add("arbitration", "posting_in_arbitration", "arbitration", gate="arbitration")
             b.wait(rng.uniform(2, 6) * D)
             b.add("cancelled", "posting_canceled", "arbitration_cancelled")
-            return Plan(b.steps, troubles, NOT_ACCEPTED_CANCEL, shipment_offset,
-                        promised_begin, promised_end)
+            return Plan(
+                b.steps,
+                troubles,
+                NOT_ACCEPTED_CANCEL,
+                shipment_offset,
+                promised_begin,
+                promised_end,
+            )
         if major == "arbitration":
             b.wait(rng.uniform(1, 3) * D)
             troubles.append(Trouble("arbitration", b.t, "handed over but not scanned"))
@@ -214,29 +228,51 @@ def plan_posting(
         b.add("delivering", "posting_on_way_to_city", "in_transit")
     elif scheme is Scheme.RFBS_NON_INTEGRATED:
         b.wait(lane.first_scan_delay_hours * H * rng.uniform(0.5, 1.5))
-        b.add("delivering", "posting_on_way_to_city", "in_transit", gate="delivering",
-              provider_status="Принято перевозчиком")
+        b.add(
+            "delivering",
+            "posting_on_way_to_city",
+            "in_transit",
+            gate="delivering",
+            provider_status="Принято перевозчиком",
+        )
     else:  # 3PL tracking and aggregator: the carrier picks up and reports
         b.wait(lane.first_scan_delay_hours * H * rng.uniform(0.5, 1.5))
-        b.add("delivering", "posting_on_way_to_city", "in_transit",
-              provider_status="Принято перевозчиком")
+        b.add(
+            "delivering",
+            "posting_on_way_to_city",
+            "in_transit",
+            provider_status="Принято перевозчиком",
+        )
 
     transit_s = transit_days * D
     # --- line haul, customs, stalls -------------------------------------------------------
     if scheme is not Scheme.FBO and rng.random() < rates.customs_hold:
         b.wait(transit_s * 0.35)
         troubles.append(Trouble("customs_hold", b.t))
-        b.add("delivering", "posting_on_way_to_city", "customs_hold",
-              provider_status="Задержано на таможне")
+        b.add(
+            "delivering",
+            "posting_on_way_to_city",
+            "customs_hold",
+            provider_status="Задержано на таможне",
+        )
         b.wait(_lognormal_days(rng, max(lane.customs_days, 1.0) * 3, 0.4) * D)
         if major == "return_to_sender":
             troubles.append(Trouble("return_to_sender", b.t, "refused at customs"))
-            b.add("cancelled", "posting_canceled", "returned_to_sender",
-                  provider_status="Возврат отправителю")
-            return Plan(b.steps, troubles, RETURNED_TO_SENDER, shipment_offset,
-                        promised_begin, promised_end)
-        b.add("delivering", "posting_on_way_to_city", "customs_released",
-              provider_status="Таможенное оформление завершено")
+            b.add(
+                "cancelled",
+                "posting_canceled",
+                "returned_to_sender",
+                provider_status="Возврат отправителю",
+            )
+            return Plan(
+                b.steps, troubles, RETURNED_TO_SENDER, shipment_offset, promised_begin, promised_end
+            )
+        b.add(
+            "delivering",
+            "posting_on_way_to_city",
+            "customs_released",
+            provider_status="Таможенное оформление завершено",
+        )
         transit_s *= 0.65
     if rng.random() < rates.stall:
         b.wait(transit_s * rng.uniform(0.2, 0.5))
@@ -251,53 +287,87 @@ def plan_posting(
             b.add("client_arbitration", "posting_in_client_arbitration", "client_arbitration")
             b.wait(rng.uniform(2, 5) * D)
         b.add("cancelled", "posting_canceled", "lost", provider_status="Утеряно")
-        return Plan(b.steps, troubles, LOST_BY_CARRIER, shipment_offset, promised_begin,
-                    promised_end)
+        return Plan(
+            b.steps, troubles, LOST_BY_CARRIER, shipment_offset, promised_begin, promised_end
+        )
     if major == "return_to_sender":
         b.wait(transit_s * 0.5)
         troubles.append(Trouble("return_to_sender", b.t))
-        b.add("cancelled", "posting_canceled", "returned_to_sender",
-              provider_status="Возврат отправителю")
-        return Plan(b.steps, troubles, RETURNED_TO_SENDER, shipment_offset, promised_begin,
-                    promised_end)
+        b.add(
+            "cancelled",
+            "posting_canceled",
+            "returned_to_sender",
+            provider_status="Возврат отправителю",
+        )
+        return Plan(
+            b.steps, troubles, RETURNED_TO_SENDER, shipment_offset, promised_begin, promised_end
+        )
     b.wait(transit_s * 0.8)
 
     # --- last mile ------------------------------------------------------------------------
     seller_moves = scheme is Scheme.RFBS_NON_INTEGRATED
     if pickup:
-        b.add("delivering", "posting_on_way_to_pickup_point", "arrived_city",
-              gate="?last_mile" if seller_moves else None, provider_status="Прибыло в город")
+        b.add(
+            "delivering",
+            "posting_on_way_to_pickup_point",
+            "arrived_city",
+            gate="?last_mile" if seller_moves else None,
+            provider_status="Прибыло в город",
+        )
         b.wait(transit_s * 0.2)
-        b.add("delivering", "posting_in_pickup_point", "at_pickup_point",
-              provider_status="Ожидает в пункте выдачи")
+        b.add(
+            "delivering",
+            "posting_in_pickup_point",
+            "at_pickup_point",
+            provider_status="Ожидает в пункте выдачи",
+        )
         if major == "failed_delivery":
             b.wait(rng.uniform(5, 7) * D)
             troubles.append(Trouble("failed_delivery", b.t, "not collected"))
             b.add("cancelled", "posting_canceled", "not_collected")
-            return Plan(b.steps, troubles, NOT_COLLECTED, shipment_offset, promised_begin,
-                        promised_end)
+            return Plan(
+                b.steps, troubles, NOT_COLLECTED, shipment_offset, promised_begin, promised_end
+            )
         b.wait(rng.uniform(0.2, 4) * D)
     else:
-        b.add("delivering", "posting_transferred_to_courier_service", "arrived_city",
-              provider_status="Прибыло в город")
+        b.add(
+            "delivering",
+            "posting_transferred_to_courier_service",
+            "arrived_city",
+            provider_status="Прибыло в город",
+        )
         b.wait(transit_s * 0.15)
-        b.add("delivering", "posting_in_courier_service", "out_for_delivery",
-              gate="?last_mile" if seller_moves else None, provider_status="Передано курьеру")
+        b.add(
+            "delivering",
+            "posting_in_courier_service",
+            "out_for_delivery",
+            gate="?last_mile" if seller_moves else None,
+            provider_status="Передано курьеру",
+        )
         if major == "failed_delivery":
             b.wait(rng.uniform(1, 3) * D)
             troubles.append(Trouble("failed_delivery", b.t, "buyer unreachable"))
             b.add("cancelled", "posting_canceled", "not_collected")
-            return Plan(b.steps, troubles, NOT_COLLECTED, shipment_offset, promised_begin,
-                        promised_end)
+            return Plan(
+                b.steps, troubles, NOT_COLLECTED, shipment_offset, promised_begin, promised_end
+            )
         b.wait(rng.uniform(2, 12) * H)
     if rng.random() < rates.damaged * (0.5 + fragility):
         troubles.append(Trouble("damaged", b.t))
     if seller_moves:
-        b.add("delivering", "posting_conditionally_delivered", "conditionally_delivered",
-              gate="delivered")
+        b.add(
+            "delivering",
+            "posting_conditionally_delivered",
+            "conditionally_delivered",
+            gate="delivered",
+        )
         b.wait(rng.uniform(1, 3) * D)
-    b.add("delivered", "posting_received" if pickup else "posting_delivered", "delivered",
-          provider_status="Вручено")
+    b.add(
+        "delivered",
+        "posting_received" if pickup else "posting_delivered",
+        "delivered",
+        provider_status="Вручено",
+    )
     return Plan(b.steps, troubles, cancellation, shipment_offset, promised_begin, promised_end)
 
 
@@ -345,8 +415,9 @@ def realize(posting: Posting) -> list[Event]:
             posting.extra["deadline_cancellation"] = reason
     if posting.cancelled_at is not None:
         events = [ev for ev in events if ev.at < posting.cancelled_at]
-        events.append(Event(posting.cancelled_at, "cancelled", "posting_canceled",
-                            "seller_cancelled"))
+        events.append(
+            Event(posting.cancelled_at, "cancelled", "posting_canceled", "seller_cancelled")
+        )
     return events
 
 

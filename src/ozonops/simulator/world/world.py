@@ -64,8 +64,9 @@ class World:
         self._shop_by_client = {s.client_id: s for s in self.shops}
         self._sku_cum = [list(accumulate(k.popularity for k in ks)) for ks in self.skus]
         self._methods_by = {
-            (m.shop_index, m.scheme): [x for x in self.methods
-                                       if x.shop_index == m.shop_index and x.scheme == m.scheme]
+            (m.shop_index, m.scheme): [
+                x for x in self.methods if x.shop_index == m.shop_index and x.scheme == m.scheme
+            ]
             for m in self.methods
         }
         self.method_by_id = {m.id: m for m in self.methods}
@@ -73,7 +74,9 @@ class World:
         self.history_end = config.start
         first_day = int(config.start.timestamp()) // DAY_S - config.history_days
         self.index = OrderIndex(
-            seed=config.seed, first_day=first_day, orders_per_day=config.orders_per_day,
+            seed=config.seed,
+            first_day=first_day,
+            orders_per_day=config.orders_per_day,
             shops=fx.mixes,
         )
         self.index.ensure_until(config.start)
@@ -130,8 +133,7 @@ class World:
         to = min(to, self.now())
         for i in self.index.window(shop.index, fbo=fbo, since=since, to=to):
             yield self.posting(int(i))
-            for child in self.split_children(int(i)):
-                yield child
+            yield from self.split_children(int(i))
 
     def split_children(self, i: int) -> list[Posting]:
         p = self._postings.get(i)
@@ -179,14 +181,26 @@ class World:
         """A new posting split off ``parent`` when it is packed in several packages."""
         number = f"{parent.order_number}-{k}"
         child = Posting(
-            index=parent.index, shop_index=parent.shop_index, scheme=parent.scheme,
-            posting_number=number, order_id=parent.order_id, order_number=parent.order_number,
-            created_at=parent.created_at, in_process_at=parent.in_process_at,
-            shipment_date=parent.shipment_date, delivery_date_begin=parent.delivery_date_begin,
-            delivery_date_end=parent.delivery_date_end, warehouse_id=parent.warehouse_id,
-            delivery_method_id=parent.delivery_method_id, lines=lines, buyer=parent.buyer,
-            plan=parent.plan, troubles=(), cancellation_plan=parent.cancellation_plan,
-            autopilot=parent.autopilot, carrier_code=parent.carrier_code,
+            index=parent.index,
+            shop_index=parent.shop_index,
+            scheme=parent.scheme,
+            posting_number=number,
+            order_id=parent.order_id,
+            order_number=parent.order_number,
+            created_at=parent.created_at,
+            in_process_at=parent.in_process_at,
+            shipment_date=parent.shipment_date,
+            delivery_date_begin=parent.delivery_date_begin,
+            delivery_date_end=parent.delivery_date_end,
+            warehouse_id=parent.warehouse_id,
+            delivery_method_id=parent.delivery_method_id,
+            lines=lines,
+            buyer=parent.buyer,
+            plan=parent.plan,
+            troubles=(),
+            cancellation_plan=parent.cancellation_plan,
+            autopilot=parent.autopilot,
+            carrier_code=parent.carrier_code,
             planned_tracking_number=parent.planned_tracking_number + f"-{k}",
             parent_posting_number=parent.posting_number,
             actions={name: list(ts) for name, ts in parent.actions.items()},
@@ -212,12 +226,19 @@ class World:
         buyer = self._make_buyer(rng, i)
         pickup = rng.random() < 0.72
         timing = lifecycle.LaneTiming(
-            median_days=tuple(lane.median_days), sigma=lane.sigma,
-            first_scan_delay_hours=lane.first_scan_delay_hours, customs_days=lane.customs_days,
+            median_days=tuple(lane.median_days),
+            sigma=lane.sigma,
+            first_scan_delay_hours=lane.first_scan_delay_hours,
+            customs_days=lane.customs_days,
         )
         plan = lifecycle.plan_posting(
-            rng, scheme=scheme, lane=timing, zone=buyer.zone, rates=cfg.troubles,
-            fragility=max(line.sku.fragility for line in lines), pickup=pickup,
+            rng,
+            scheme=scheme,
+            lane=timing,
+            zone=buyer.zone,
+            rates=cfg.troubles,
+            fragility=max(line.sku.fragility for line in lines),
+            pickup=pickup,
         )
         a = (i * _NUMBER_MUL + _NUMBER_OFF) % _NUMBER_MOD
         order_number = f"{a:08d}-{rng.randint(1, 9999):04d}"
