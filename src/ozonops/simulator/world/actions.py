@@ -30,9 +30,12 @@ def available_actions(p: Posting, ev: Event, now: datetime) -> list[str]:
             out.append("arbitration")
     elif status == "not_accepted":
         out.append("arbitration")
-    elif status == "delivering" and p.scheme is Scheme.RFBS_NON_INTEGRATED:
-        if sub != "posting_conditionally_delivered":
-            out += ["set_track_number", "non_int_last_mile", "non_int_delivered"]
+    elif (
+        status == "delivering"
+        and p.scheme is Scheme.RFBS_NON_INTEGRATED
+        and sub != "posting_conditionally_delivered"
+    ):
+        out += ["set_track_number", "non_int_last_mile", "non_int_delivered"]
     since_payment = (now - p.in_process_at).total_seconds()
     if (status != "cancelled" and since_payment <= CHAT_START_WINDOW_S) or _within_chat_window(
         p, ev, now
