@@ -8,6 +8,7 @@ precondition, 13 internal, 14 unavailable, 16 unauthenticated).
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 # gRPC status codes as Ozon's grpc-gateway maps them.
@@ -46,7 +47,9 @@ class OzonApiError(Exception):
 def bad_request(message: str, *, field: str | None = None) -> OzonApiError:
     details = []
     if field is not None:
-        details.append({"typeUrl": "type.googleapis.com/google.rpc.BadRequest", "value": field})
+        # ``value`` is ``format: byte`` in the spec: base64 of the field path.
+        value = base64.b64encode(field.encode()).decode()
+        details.append({"typeUrl": "type.googleapis.com/google.rpc.BadRequest", "value": value})
     return OzonApiError(400, INVALID_ARGUMENT, message, details)
 
 

@@ -1,0 +1,1 @@
+"""The Ozon Seller API: wire shapes and the spec they must follow."""
