@@ -397,6 +397,8 @@ def realize(posting: Posting) -> list[Event]:
             if k < len(times):
                 used[name] = k + 1
                 at = times[k] + timedelta(seconds=GATE_DELAY_S.get(name, 20))
+                if events and at < events[-1].at:  # taken before the parcel got there
+                    at = events[-1].at
                 shift = at - planned
             elif gate.startswith("?") and _later_gate_taken(plan, i, gates_taken):
                 continue
