@@ -1,0 +1,1 @@
+"""Serializers that turn world objects into Ozon-shaped JSON."""
