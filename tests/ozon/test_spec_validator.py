@@ -365,3 +365,16 @@ def test_known_violating_payloads_are_flagged(validator: SpecValidator) -> None:
     for (path, file), where in expected.items():
         body = json.loads((PAYLOADS / file).read_text(encoding="utf-8"))
         assert paths(validator.validate_response(path, 200, body)) == where
+
+
+def test_errata_let_comment_list_take_a_review_id_alone() -> None:
+    from ozonops.ozon.spec import default_validator
+
+    path = "/v1/review/comment/list"
+    fixed = default_validator()
+    assert fixed.validate_request(path, {"review_id": "r1", "limit": 20}) == []
+    assert fixed.validate_request(path, {"filter": {"sku": 1}, "limit": 20}) == []
+    assert fixed.validate_request(path, {"review_id": "r1", "filter": {"sku": 1}, "limit": 20})
+    assert fixed.validate_request(path, {"limit": 20})
+    # The spec as published refuses the review-id-only body: the erratum is needed.
+    assert SpecValidator().validate_request(path, {"review_id": "r1", "limit": 20})

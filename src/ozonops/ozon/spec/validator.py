@@ -265,7 +265,35 @@ def _violation(error: ValidationError) -> Violation:
     return Violation(".".join(str(part) for part in error.absolute_path), message)
 
 
+#: Known mistakes in Ozon's spec that make a body Ozon accepts fail validation. Each entry:
+#: (schema name, what is wrong, the corrected schema fragment). Applied to a copy only.
+ERRATA: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    (
+        "v1CommentListRequest",
+        "oneOf branch 2 `{properties: {filter: {required: [sku]}}}` matches any body without"
+        " `filter`, so `{review_id, limit}` matches both branches and fails `oneOf`; the meaning"
+        " is 'review_id, or filter.sku'.",
+        {
+            "oneOf": [
+                {"required": ["review_id"]},
+                {"required": ["filter"], "properties": {"filter": {"required": ["sku"]}}},
+            ]
+        },
+    ),
+)
+
+
+def with_errata(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``spec`` with :data:`ERRATA` applied (the original is left alone)."""
+    schemas = dict(spec["components"]["schemas"])
+    for name, _why, patch in ERRATA:
+        if name in schemas:
+            schemas[name] = {**schemas[name], **patch}
+    components = {**spec["components"], "schemas": schemas}
+    return {**spec, "components": components}
+
+
 @functools.cache
 def default_validator() -> SpecValidator:
-    """One shared validator over the vendored spec, built on first use."""
-    return SpecValidator()
+    """One shared validator over the vendored spec (with :data:`ERRATA`), built on first use."""
+    return SpecValidator(with_errata(load_spec()))
