@@ -92,7 +92,12 @@ def build_fixtures(config: SimConfig) -> Fixtures:
 def _make_shop(rng: random.Random, start: datetime, s: int, client_id: int) -> Shop:
     subscription = SUBSCRIPTIONS[s % len(SUBSCRIPTIONS)]
     # The second shop's key runs out soon, so key-expiry warnings have something to show.
-    age_days = 172 if s == 1 else rng.randint(5, 150)
+    # The first shop's key is young, so long simulated runs keep working with it.
+    if s == 1:
+        age_days = 172
+    else:
+        drawn = rng.randint(5, 150)
+        age_days = 5 + drawn % 25 if s == 0 else drawn
     created = start - timedelta(days=age_days)
     return Shop(
         index=s,
