@@ -10,7 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 from ozonops.ozon import models as m
-from ozonops.ozon.models import METHODS
+from ozonops.ozon.models import WIRE_MODELS
 from ozonops.ozon.spec import default_validator
 
 T0 = datetime(2026, 8, 1, tzinfo=UTC)
@@ -370,17 +370,17 @@ GOLDEN: dict[str, tuple[BaseModel, dict[str, Any]]] = {
 
 
 def test_every_method_has_models_and_a_golden_request() -> None:
-    assert len(METHODS) == 44
-    assert set(GOLDEN) == set(METHODS)
+    assert len(WIRE_MODELS) == 44
+    assert set(GOLDEN) == set(WIRE_MODELS)
     validator = default_validator()
-    for path in METHODS:
+    for path in WIRE_MODELS:
         assert validator.has_method(path), path
 
 
 @pytest.mark.parametrize("path", sorted(GOLDEN))
 def test_golden_request(path: str) -> None:
     request, expected = GOLDEN[path]
-    assert isinstance(request, METHODS[path][0])
+    assert isinstance(request, WIRE_MODELS[path][0])
     assert isinstance(request, m.Request)
     body = request.to_json()
     assert body == expected

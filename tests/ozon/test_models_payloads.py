@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from ozonops.ozon import models as m
 from ozonops.ozon.errors import parse_error_body
-from ozonops.ozon.models import METHODS
+from ozonops.ozon.models import WIRE_MODELS
 
 PAYLOADS = Path("/work/shared/ozon-payloads")
 NEAREST: dict[str, type[BaseModel]] = {
@@ -56,8 +56,8 @@ pytestmark = pytest.mark.skipif(not RESPONSES, reason="shared payloads not avail
 
 
 def _model(path: str) -> type[BaseModel] | None:
-    if path in METHODS:
-        return METHODS[path][1]
+    if path in WIRE_MODELS:
+        return WIRE_MODELS[path][1]
     return NEAREST.get(path)
 
 

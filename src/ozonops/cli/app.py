@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
+from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -16,12 +18,15 @@ from ozonops.cli.durations import parse_duration
 from ozonops.cli.simctl import SimulatorControlError, get_faults, post_clock, put_faults
 from ozonops.config import Settings, load_settings
 from ozonops.log import configure_logging
+from ozonops.ozon.specdiff import USED_METHODS, InvalidSpecError, diff_specs, parse_spec
 from ozonops.simulator.config import FaultConfig, SimConfig
 
 __all__ = ["app", "main"]
 
 # Exit code for anything the user can fix (bad input, unreachable URL, busy port).
 USAGE_ERROR = 2
+# Exit code of `spec-diff` when the newer spec breaks a method we call (for CI).
+SPEC_BREAKING = 1
 DEFAULT_URL = "http://127.0.0.1:8900"
 
 app = typer.Typer(
@@ -168,6 +173,46 @@ def demo() -> None:
     host, port = "127.0.0.1", settings.simulator_port
     banner = fmt.format_demo_banner(base_url=f"http://{host}:{port}", config=config.model_dump())
     _serve(config, settings=settings, host=host, port=port, banner=banner)
+
+
+@app.command("spec-diff")
+def spec_diff(
+    new: Annotated[Path, typer.Argument(help="The newer Ozon swagger.json.", show_default=False)],
+    old: Annotated[
+        Path | None, typer.Option("--old", help="Baseline spec (default: the vendored one).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON.")] = False,
+    show_additions: Annotated[
+        bool, typer.Option("--show-additions", help="Also list added fields and enum values.")
+    ] = False,
+) -> None:
+    """List methods and fields we call that a newer spec removed or changed; exit 1 if breaking."""
+    if old is None:
+        from ozonops.ozon.spec import load_spec  # jsonschema is slow to import; only load it here
+
+        baseline = load_spec()
+    else:
+        baseline = _read_spec(old)
+    diff = diff_specs(
+        baseline, _read_spec(new), methods=USED_METHODS, show_additions=show_additions
+    )
+    if as_json:
+        typer.echo(json.dumps(diff.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print(fmt.format_spec_diff(diff))
+    if diff.breaking:
+        raise typer.Exit(code=SPEC_BREAKING)
+
+
+def _read_spec(path: Path) -> dict[str, Any]:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        _fail(f"cannot read {path}: {exc.strerror or exc}; pass a readable swagger .json file")
+    try:
+        return parse_spec(raw, name=str(path))
+    except InvalidSpecError as exc:
+        _fail(str(exc))
 
 
 def _serve(

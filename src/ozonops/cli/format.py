@@ -10,6 +10,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ozonops.ozon.specdiff import SpecDiff
+
 __all__ = [
     "ShopView",
     "format_clock",
@@ -17,6 +19,7 @@ __all__ = [
     "format_error",
     "format_faults",
     "format_shops",
+    "format_spec_diff",
     "format_version",
 ]
 
@@ -108,3 +111,34 @@ def format_demo_banner(*, base_url: str, config: Mapping[str, Any]) -> Panel:
     )
     body: RenderableType = Group(Text(english), Text(), Text(chinese))
     return Panel(body, title="ozonops demo · 演示", title_align="left", border_style="green")
+
+
+_SEVERITY_STYLES = {"breaking": "bold red", "warning": "yellow", "notice": "cyan"}
+
+
+def format_spec_diff(diff: SpecDiff) -> Table:
+    """The findings of ``ozonops spec-diff``, grouped under each method; totals in the title."""
+    counts = diff.counts()
+    title = (
+        f"Spec diff: {len(diff.methods)} methods checked — {counts['breaking']} breaking, "
+        f"{counts['warning']} warnings, {counts['notice']} notices"
+    )
+    table = Table(title=title, title_justify="left")
+    table.add_column("severity", no_wrap=True)
+    table.add_column("method / location", overflow="fold")
+    table.add_column("change")
+    table.add_column("old → new", overflow="fold")
+    method = None
+    for finding in diff.findings:
+        if finding.method != method:
+            method = finding.method
+            table.add_row("", Text(method, style="bold"), "", "")
+        table.add_row(
+            Text(finding.severity, style=_SEVERITY_STYLES[finding.severity]),
+            f"  {finding.location or '(method)'}",
+            finding.kind.replace("_", " "),
+            f"{finding.old or '—'} → {finding.new or '—'}",
+        )
+    if not diff.findings:
+        table.caption = "No changes to the methods we call."
+    return table

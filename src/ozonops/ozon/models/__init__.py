@@ -1,5 +1,5 @@
 """Pydantic wire models for the Ozon Seller API methods we call: strict requests, tolerant
-responses, and ``METHODS`` mapping each path to its (Request, Response) pair."""
+responses, and ``WIRE_MODELS`` mapping each path to its (Request, Response) pair."""
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ from ozonops.ozon.models.finance import (
     TransactionTotalsResponse,
 )
 from ozonops.ozon.models.methods import (
-    METHODS,
+    WIRE_MODELS,
 )
 from ozonops.ozon.models.posting_parts import (
     Address,
@@ -237,7 +237,7 @@ from ozonops.ozon.models.stocks import (
 )
 
 __all__ = [
-    "METHODS",
+    "WIRE_MODELS",
     "Accrual",
     "AccrualByDayRequest",
     "AccrualByDayResponse",

@@ -16,7 +16,7 @@ from ozonops.ozon.models import (
     stocks,
 )
 
-METHODS: dict[str, tuple[type[BaseModel], type[BaseModel]]] = {
+WIRE_MODELS: dict[str, tuple[type[BaseModel], type[BaseModel]]] = {
     # FBS / rFBS postings
     "/v4/posting/fbs/list": (postings.FbsListV4Request, postings.FbsListV4Response),
     "/v4/posting/fbs/unfulfilled/list": (
@@ -106,4 +106,4 @@ METHODS: dict[str, tuple[type[BaseModel], type[BaseModel]]] = {
 """Path → (Request, Response) for every method the client calls; the client and the contract
 tests iterate over it."""
 
-__all__ = ["METHODS"]
+__all__ = ["WIRE_MODELS"]
