@@ -67,3 +67,4 @@ class SimConfig(BaseModel):
     troubles: TroubleRates = TroubleRates()
     outcomes: OutcomeRates = OutcomeRates()
     faults: FaultConfig = FaultConfig()
+    webhook_url: str | None = None  # every shop pushes here (see simulator/webhooks.py)

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ozonops.simulator import control_webhooks
 from ozonops.simulator.faults import Faults
 from ozonops.simulator.limits import RateLimiter
 from ozonops.simulator.routing import iso
@@ -130,4 +131,5 @@ def routes(world: World, *, faults: Faults, limiter: RateLimiter) -> list[Route]
         Route("/_sim/clock", clock, methods=["GET", "POST"]),
         Route("/_sim/faults", fault_config, methods=["GET", "PUT"]),
         Route("/_sim/postings/{number}", posting, methods=["GET"]),
+        *control_webhooks.routes(world),
     ]

@@ -1,0 +1,69 @@
+"""Control API for push notifications: set a shop's webhook URL, see delivery state, resume.
+
+- ``PUT /_sim/webhooks`` ``{"client_id": "...", "url": "http://..." | null}``: set (a TYPE_PING
+  is sent first) or remove a shop's URL.
+- ``GET /_sim/webhooks``: per shop: url, suspended + reason, delivered/failed/dropped/missed
+  counts, queue length and the recent attempts.
+- ``POST /_sim/webhooks/resume`` ``{"client_id": "..."}``: lift a suspension (as re-confirming
+  the URL in the cabinet would).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ozonops.simulator.webhooks import dispatcher_for
+from ozonops.simulator.world import Shop, World
+
+
+def routes(world: World) -> list[Route]:
+    dispatcher = dispatcher_for(world)
+
+    async def _shop(request: Request) -> tuple[Shop | None, dict[str, Any], Response | None]:
+        try:
+            body = await request.json()
+        except ValueError:
+            return None, {}, JSONResponse({"error": "expected a JSON object"}, 400)
+        if not isinstance(body, dict):
+            return None, {}, JSONResponse({"error": "expected a JSON object"}, 400)
+        shop = world.shop_by_client_id(str(body.get("client_id", "")))
+        if shop is None:
+            return None, body, JSONResponse({"error": "unknown client_id"}, 404)
+        return shop, body, None
+
+    def _all() -> dict[str, Any]:
+        return {
+            "shops": [
+                {"client_id": s.client_id, **dispatcher.shops[s.index].status()}
+                for s in world.shops
+            ]
+        }
+
+    async def webhooks(request: Request) -> Response:
+        if request.method == "PUT":
+            shop, body, err = await _shop(request)
+            if err is not None or shop is None:
+                return err or JSONResponse({"error": "bad request"}, 400)
+            url = body.get("url")
+            if url is not None and (
+                not isinstance(url, str) or not url.startswith(("http://", "https://"))
+            ):
+                return JSONResponse({"error": "url must be an http(s) URL or null"}, 400)
+            dispatcher.configure(shop, url)
+        return JSONResponse(_all())
+
+    async def resume(request: Request) -> Response:
+        shop, _, err = await _shop(request)
+        if err is not None or shop is None:
+            return err or JSONResponse({"error": "bad request"}, 400)
+        dispatcher.resume(shop)
+        return JSONResponse(_all())
+
+    return [
+        Route("/_sim/webhooks", webhooks, methods=["GET", "PUT"]),
+        Route("/_sim/webhooks/resume", resume, methods=["POST"]),
+    ]
