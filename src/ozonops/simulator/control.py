@@ -6,6 +6,8 @@ and steers the clock and the faults. It has no auth: bind the simulator to local
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -13,9 +15,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ozonops.simulator import control_webhooks
+from ozonops.simulator.errors import OzonApiError
 from ozonops.simulator.faults import Faults
 from ozonops.simulator.limits import RateLimiter
-from ozonops.simulator.routing import iso
+from ozonops.simulator.routing import iso, parse_time
 from ozonops.simulator.world import Posting, World
 
 
@@ -54,7 +57,7 @@ def posting_truth(world: World, p: Posting) -> dict[str, Any]:
         "troubles": [
             {
                 "kind": t.kind,
-                "at": iso(p.in_process_at.__add__(_sec(t.offset_s))),
+                "at": iso(p.in_process_at + timedelta(seconds=t.offset_s)),
                 "detail": t.detail,
             }
             for t in p.troubles
@@ -70,10 +73,27 @@ def posting_truth(world: World, p: Posting) -> dict[str, Any]:
     }
 
 
-def _sec(s: int) -> Any:
-    from datetime import timedelta
+def _window(request: Request, world: World) -> tuple[int | None, datetime, datetime]:
+    """The ``client_id``/``since``/``to`` query of a truth listing (default: all of history)."""
+    q = request.query_params
+    shop_index = None
+    if q.get("client_id"):
+        shop = world.shop_by_client_id(q["client_id"])
+        if shop is None:
+            raise ValueError(f"no shop with client_id {q['client_id']}")
+        shop_index = shop.index
+    since = parse_time(q["since"], "since") if q.get("since") else datetime.min.replace(tzinfo=UTC)
+    to = parse_time(q["to"], "to") if q.get("to") else world.now()
+    return shop_index, since, to
 
-    return timedelta(seconds=s)
+
+def _truth_postings(
+    world: World, shop_index: int | None, since: datetime, to: datetime
+) -> Iterator[Posting]:
+    shops = world.shops if shop_index is None else [world.shops[shop_index]]
+    for shop in shops:
+        for fbo in (False, True):
+            yield from world.postings(shop, fbo=fbo, since=since, to=to)
 
 
 def routes(world: World, *, faults: Faults, limiter: RateLimiter) -> list[Route]:
@@ -125,8 +145,48 @@ def routes(world: World, *, faults: Faults, limiter: RateLimiter) -> list[Route]
                 return JSONResponse(posting_truth(world, p))
         return JSONResponse({"error": f"no posting {number}"}, 404)
 
+    async def postings(request: Request) -> Response:
+        """Every posting (optionally of one shop, created in [since, to]) with its history."""
+        try:
+            shop_index, since, to = _window(request, world)
+            offset = int(request.query_params.get("offset", 0))
+            limit = min(int(request.query_params.get("limit", 1000)), 1000)
+        except (ValueError, OzonApiError) as exc:
+            return JSONResponse({"error": str(exc)}, 400)
+        found = list(_truth_postings(world, shop_index, since, to))
+        page = found[offset : offset + limit]
+        return JSONResponse(
+            {"total": len(found), "postings": [posting_truth(world, p) for p in page]}
+        )
+
+    async def troubles(request: Request) -> Response:
+        """Every trouble injected into postings created in [since, to] that has happened."""
+        try:
+            shop_index, since, to = _window(request, world)
+        except (ValueError, OzonApiError) as exc:
+            return JSONResponse({"error": str(exc)}, 400)
+        kind = request.query_params.get("kind")
+        now = world.now()
+        out = []
+        for p in _truth_postings(world, shop_index, since, to):
+            for t in p.troubles:
+                at = p.in_process_at + timedelta(seconds=t.offset_s)
+                if at <= now and (kind is None or t.kind == kind):
+                    out.append(
+                        {
+                            "posting_number": p.posting_number,
+                            "kind": t.kind,
+                            "at": iso(at),
+                            "detail": t.detail,
+                            "client_id": world.shops[p.shop_index].client_id,
+                        }
+                    )
+        return JSONResponse({"total": len(out), "troubles": out})
+
     return [
         Route("/_sim/health", health, methods=["GET"]),
+        Route("/_sim/postings", postings, methods=["GET"]),
+        Route("/_sim/troubles", troubles, methods=["GET"]),
         Route("/_sim/shops", shops, methods=["GET"]),
         Route("/_sim/clock", clock, methods=["GET", "POST"]),
         Route("/_sim/faults", fault_config, methods=["GET", "PUT"]),
