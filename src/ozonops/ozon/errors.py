@@ -21,15 +21,21 @@
             ├── InvalidArguments           refused by us before sending (spec limits)
             └── UnexpectedResponse         a 2xx body that does not parse as the spec says
 
-``from_response`` is the one place HTTP answers become these errors.
+``from_response`` is the one place HTTP answers become these errors;
+``ozonops.ozon.transport.map_httpx_errors`` the one place httpx's exceptions do.
+``sent`` tells whether Ozon may have acted on the request. It is False only when the request
+never left (no connection) or was refused before any work (429, "Circle is open"); it decides
+whether a non-idempotent write may be repeated.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from ozonops.errors import OzonOpsError, TerminalError, TransientError
+from ozonops.log import redact
 
 
 class ApiError(OzonOpsError):
@@ -44,6 +50,7 @@ class ApiError(OzonOpsError):
         code: int | str | None = None,
         details: list[Any] | None = None,
         retry_after: float | None = None,
+        sent: bool = True,
     ) -> None:
         self.method = method
         self.status = status
@@ -51,6 +58,7 @@ class ApiError(OzonOpsError):
         self.ozon_message = message
         self.details = details or []
         self.retry_after = retry_after
+        self.sent = sent
         where = f"{method}" + (f" → HTTP {status}" if status is not None else "")
         code_part = f" (code {code})" if code not in (None, "") else ""
         super().__init__(f"{where}: {message}{code_part}")
@@ -145,18 +153,33 @@ def parse_error_body(raw: bytes) -> tuple[str, int | str | None, list[Any]]:
 
 
 def from_response(
-    method: str, status: int, raw: bytes, headers: dict[str, str] | None = None
+    method: str,
+    status: int,
+    raw: bytes,
+    headers: dict[str, str] | None = None,
+    *,
+    secrets: Iterable[str] = (),
 ) -> ApiError:
-    """Turn a non-2xx answer into the most specific error of the tree."""
+    """Turn a non-2xx answer into the most specific error of the tree.
+
+    ``secrets`` (the Api-Key) are scrubbed from the message, in case an answer echoes them.
+    """
     message, code, details = parse_error_body(raw)
+    message = redact(message, secrets=secrets)
     retry_after = _retry_after(headers or {})
-    kw: dict[str, Any] = {"method": method, "status": status, "code": code, "details": details,
-                          "retry_after": retry_after}
+    kw: dict[str, Any] = {
+        "method": method,
+        "status": status,
+        "code": code,
+        "details": details,
+        "retry_after": retry_after,
+    }
     lowered = message.lower()
+    # Refusals at Ozon's gate: nothing was done, so even a write may be repeated.
     if "circle is open" in lowered:
-        return CircuitOpen(message, **kw)
+        return CircuitOpen(message, sent=False, **kw)
     if status == 429:
-        return RateLimited(message, **kw)
+        return RateLimited(message, sent=False, **kw)
     if status >= 500:
         return ServerError(message, **kw)
     if status == 401:

@@ -48,6 +48,14 @@ class RetryPolicy:
         """Whether waiting ``delay`` more seconds stays inside the deadline."""
         return self.elapsed + delay <= self.deadline
 
+    def remaining(self) -> float:
+        """Seconds left before the deadline (never negative)."""
+        return max(0.0, self.deadline - self.elapsed)
+
+    def spent(self, seconds: float) -> RetryPolicy:
+        """The same attempt, ``seconds`` later (time spent sending or waiting for the limiter)."""
+        return replace(self, elapsed=self.elapsed + seconds)
+
     def next(self, waited: float) -> RetryPolicy:
         return replace(self, attempt=self.attempt + 1, elapsed=self.elapsed + waited)
 
