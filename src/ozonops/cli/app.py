@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import socket
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
+import httpx
 import typer
 from pydantic import ValidationError
 from rich.console import Console, RenderableType
@@ -15,9 +19,20 @@ from rich.console import Console, RenderableType
 from ozonops import __version__
 from ozonops.cli import format as fmt
 from ozonops.cli.durations import parse_duration
-from ozonops.cli.simctl import SimulatorControlError, get_faults, post_clock, put_faults
-from ozonops.config import Settings, load_settings
+from ozonops.cli.simctl import (
+    SimulatorControlError,
+    get_clock,
+    get_faults,
+    get_shops,
+    post_clock,
+    put_faults,
+)
+from ozonops.config import Settings, ShopCredentials, load_settings
 from ozonops.log import configure_logging
+from ozonops.ozon.doctor import ShopReport, diagnose
+from ozonops.ozon.metrics import MethodSnapshot
+from ozonops.ozon.retry import RetryPolicy
+from ozonops.ozon.shops import ShopClients
 from ozonops.ozon.specdiff import USED_METHODS, InvalidSpecError, diff_specs, parse_spec
 from ozonops.simulator.config import FaultConfig, SimConfig
 
@@ -27,6 +42,11 @@ __all__ = ["app", "main"]
 USAGE_ERROR = 2
 # Exit code of `spec-diff` when the newer spec breaks a method we call (for CI).
 SPEC_BREAKING = 1
+# Exit code of `doctor` when a shop needs attention (expiring key, unreachable, degraded...).
+SHOP_PROBLEM = 1
+# The doctor should answer in seconds: one retry, a short deadline.
+DOCTOR_POLICY = RetryPolicy(max_attempts=2, base_delay=0.2, deadline=15.0)
+DOCTOR_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 DEFAULT_URL = "http://127.0.0.1:8900"
 
 app = typer.Typer(
@@ -173,6 +193,86 @@ def demo() -> None:
     host, port = "127.0.0.1", settings.simulator_port
     banner = fmt.format_demo_banner(base_url=f"http://{host}:{port}", config=config.model_dump())
     _serve(config, settings=settings, host=host, port=port, banner=banner)
+
+
+@app.command()
+def doctor(
+    shop: Annotated[
+        str | None, typer.Option("--shop", help="Check only this shop (name or Client-Id).")
+    ] = None,
+    simulator: Annotated[
+        str | None,
+        typer.Option(
+            "--simulator",
+            help="Check a running simulator's demo shops (keys from URL/_sim/shops).",
+        ),
+    ] = None,
+) -> None:
+    """Check each shop's key, plan, reachability and failing methods; exit 1 on a problem."""
+    settings = _load_settings()
+    # The report shows every failure; the transport's log lines would only repeat them.
+    configure_logging(
+        "DEBUG" if settings.log_level == "DEBUG" else "ERROR",
+        secrets=[s.api_key.get_secret_value() for s in settings.shops],
+    )
+    if simulator is not None:
+        creds, now = _simulator_shops(simulator)
+        base_url = simulator.rstrip("/")
+    else:
+        if not settings.shops:
+            Console(stderr=True).print(fmt.format_no_shops(), soft_wrap=True)
+            raise typer.Exit(code=USAGE_ERROR)
+        creds, now = list(settings.shops), datetime.now(UTC)
+        base_url = settings.ozon_base_url
+    if shop is not None:
+        chosen = [c for c in creds if shop in (c.name, c.client_id)]
+        if not chosen:
+            known = ", ".join(repr(c.name) for c in creds)
+            _fail(f"--shop {shop!r} is neither a shop name nor a Client-Id; known shops: {known}")
+        creds = chosen
+    reports, metrics = asyncio.run(_doctor(creds, base_url=base_url, now=now))
+    _print(fmt.format_doctor(reports))
+    _print(fmt.format_metrics(metrics))
+    if any(not r.ok for r in reports):
+        raise typer.Exit(code=SHOP_PROBLEM)
+
+
+@app.command()
+def metrics() -> None:
+    """Print this process's per-method API call figures (calls, errors, retries, latency)."""
+    # Figures live in the process that made the calls; there is no shared store until the
+    # database lands, so a fresh process has none. `doctor` prints them after its checks.
+    _print(fmt.format_metrics({}))
+
+
+async def _doctor(
+    creds: Sequence[ShopCredentials], *, base_url: str, now: datetime
+) -> tuple[list[ShopReport], dict[str, dict[str, MethodSnapshot]]]:
+    async with ShopClients.from_credentials(
+        creds, base_url=base_url, policy=DOCTOR_POLICY, timeout=DOCTOR_TIMEOUT
+    ) as clients:
+        reports = await asyncio.gather(*(diagnose(c, now=now) for c in clients))
+        return list(reports), {name: m.snapshot() for name, m in clients.metrics().items()}
+
+
+def _simulator_shops(url: str) -> tuple[list[ShopCredentials], datetime]:
+    """The simulator's demo shops and its simulated "now" (keys expire on the world's clock)."""
+    try:
+        shops = get_shops(url=url)
+        clock = get_clock(url=url)
+        creds = [ShopCredentials.model_validate(s) for s in _shop_fields(shops)]
+        now = datetime.fromisoformat(str(clock["now"]))
+    except SimulatorControlError as exc:
+        _fail(str(exc).replace("--url", "--simulator"))
+    except (ValidationError, KeyError, ValueError):
+        _fail(f"{url} did not describe its shops as an ozonops simulator does; check --simulator")
+    if not creds:
+        _fail(f"the simulator at {url} has no shops")
+    return creds, now
+
+
+def _shop_fields(shops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: s.get(k) for k in ("name", "client_id", "api_key")} for s in shops]
 
 
 @app.command("spec-diff")

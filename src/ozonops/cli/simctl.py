@@ -8,7 +8,14 @@ import httpx
 
 from ozonops.errors import OzonOpsError
 
-__all__ = ["SimulatorControlError", "get_faults", "post_clock", "put_faults"]
+__all__ = [
+    "SimulatorControlError",
+    "get_clock",
+    "get_faults",
+    "get_shops",
+    "post_clock",
+    "put_faults",
+]
 
 _TIMEOUT = httpx.Timeout(10.0)
 
@@ -32,7 +39,33 @@ def post_clock(*, url: str, body: dict[str, float | int]) -> dict[str, Any]:
     return _call("POST", url=url, path="/_sim/clock", body=body)
 
 
+def get_clock(*, url: str) -> dict[str, Any]:
+    """Return the simulated clock: ``{"now": ..., "speed": ...}``."""
+    return _call("GET", url=url, path="/_sim/clock")
+
+
+def get_shops(*, url: str) -> list[dict[str, Any]]:
+    """Return the simulated shops with their keys (``name``, ``client_id``, ``api_key``...)."""
+    payload = _request("GET", url=url, path="/_sim/shops")
+    if not isinstance(payload, list) or not all(isinstance(s, dict) for s in payload):
+        raise SimulatorControlError(
+            f"GET {url.rstrip('/')}/_sim/shops did not return a list of shops; "
+            f"is {url} really an ozonops simulator?"
+        )
+    return payload
+
+
 def _call(method: str, *, url: str, path: str, body: object = None) -> dict[str, Any]:
+    payload = _request(method, url=url, path=path, body=body)
+    if not isinstance(payload, dict):
+        raise SimulatorControlError(
+            f"{method} {url.rstrip('/')}{path} did not return a JSON object; "
+            f"is {url} really an ozonops simulator?"
+        )
+    return payload
+
+
+def _request(method: str, *, url: str, path: str, body: object = None) -> Any:
     target = url.rstrip("/") + path
     try:
         response = httpx.request(method, target, json=body, timeout=_TIMEOUT)
@@ -58,11 +91,6 @@ def _call(method: str, *, url: str, path: str, body: object = None) -> dict[str,
             f"{response.text[:300]}"
         )
     try:
-        payload = response.json()
+        return response.json()
     except ValueError:
-        payload = None
-    if not isinstance(payload, dict):
-        raise SimulatorControlError(
-            f"{method} {target} did not return a JSON object; is {url} really an ozonops simulator?"
-        )
-    return payload
+        return None
