@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import anyio.from_thread
 import httpx
 import pytest
-import anyio.from_thread
 
 from ozonops.ozon.spec import default_validator
 from ozonops.simulator.app import create_app

@@ -1,1 +1,63 @@
-"""The Ozon Seller API: wire shapes and the spec they must follow."""
+"""The Ozon Seller API: the typed client, its sending stack, paging and wire shapes.
+
+Other packages import from here, never from the submodules (house habit 1); the names are
+guarded by ``tests/ozon/test_exported_members.py``. ``errors`` and ``models`` are namespaces:
+``ozon.errors.RateLimited``, ``ozon.models.FbsPosting``.
+"""
+
+from __future__ import annotations
+
+from ozonops.ozon import errors, models
+from ozonops.ozon.bulk import BulkResult, ItemFailure
+from ozonops.ozon.client import OzonClient
+from ozonops.ozon.errors import (
+    ApiError,
+    InvalidArguments,
+    TerminalApiError,
+    TransientApiError,
+    UnexpectedResponse,
+)
+from ozonops.ozon.http import OzonHttp
+from ozonops.ozon.metrics import Metrics
+from ozonops.ozon.pagination import (
+    CursorPaginator,
+    LastIdPaginator,
+    OffsetPaginator,
+    PagePaginator,
+    Paginator,
+    iter_items,
+    paginate,
+)
+from ozonops.ozon.ratelimit import Limiter, memory_limiter, redis_limiter
+from ozonops.ozon.retry import RetryPolicy
+from ozonops.ozon.windows import WindowedList, WindowStats, read_windows, split_period
+
+__all__ = [
+    "ApiError",
+    "BulkResult",
+    "CursorPaginator",
+    "InvalidArguments",
+    "ItemFailure",
+    "LastIdPaginator",
+    "Limiter",
+    "Metrics",
+    "OffsetPaginator",
+    "OzonClient",
+    "OzonHttp",
+    "PagePaginator",
+    "Paginator",
+    "RetryPolicy",
+    "TerminalApiError",
+    "TransientApiError",
+    "UnexpectedResponse",
+    "WindowStats",
+    "WindowedList",
+    "errors",
+    "iter_items",
+    "memory_limiter",
+    "models",
+    "paginate",
+    "read_windows",
+    "redis_limiter",
+    "split_period",
+]

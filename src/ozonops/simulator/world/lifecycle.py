@@ -381,6 +381,16 @@ def realize(posting: Posting) -> list[Event]:
     """Turn the plan plus the seller's actions into the timeline (see module docstring)."""
     base = posting.in_process_at
     events: list[Event] = []
+    if posting.autopilot and posting.cancelled_at is None:
+        # Every gate is taken at its planned time: the plan as is (the loop below, minus gates).
+        last: datetime | None = None
+        for step in posting.plan:
+            at = base + timedelta(seconds=step.offset_s)
+            if last is not None and at < last:
+                at = last
+            events.append(Event(at, step.status, step.substatus, step.kind, step.provider_status))
+            last = at
+        return events
     shift = timedelta(0)
     used: dict[str, int] = {}
     gates_taken = {g for g, times in posting.actions.items() if times}

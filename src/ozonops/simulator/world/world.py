@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import random
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -44,6 +45,27 @@ _NUMBER_INV = pow(_NUMBER_MUL, -1, _NUMBER_MOD)
 _NUMBER_OFF = 13_572_468
 
 _REGION_CUM = list(accumulate(r.weight for r in REGIONS))
+_ONE_TWO_THREE = (1, 2, 3)
+_LINES_CUM = (80, 95, 100)  # weights 80, 15, 5
+_QTY_CUM = (85, 97, 100)  # weights 85, 12, 3
+_DISCOUNTS = (0, 0, 0, 5, 10)  # percent
+_CARRIER_BY_CODE = {c.code: c for c in reversed(CARRIERS)}  # first wins, as next() did
+_LANE_TIMINGS = [
+    lifecycle.LaneTiming(
+        median_days=tuple(lane.median_days),
+        sigma=lane.sigma,
+        first_scan_delay_hours=lane.first_scan_delay_hours,
+        customs_days=lane.customs_days,
+    )
+    for lane in LANES
+]
+
+#: How many built postings stay in memory (least recently used go first). A dropped posting
+#: is rebuilt identically from ``(seed, index)`` on its next lookup; postings the seller has
+#: changed through the API are never dropped. About 4 KB each: 200k is under 1 GB.
+POSTING_CACHE_SIZE = 200_000
+# `extra` keys that only cache derived data, so a posting holding them is still pristine.
+_DERIVED_EXTRA = frozenset({"_ledger", "deadline_cancellation"})
 
 
 class World:
@@ -80,7 +102,9 @@ class World:
             shops=fx.mixes,
         )
         self.index.ensure_until(config.start)
-        self._postings: dict[int, Posting] = {}
+        self._line_prices: dict[tuple[int, int], Decimal] = {}  # (sku, discount %) -> price
+        self._postings: OrderedDict[int, Posting] = OrderedDict()  # LRU of built postings
+        self._pinned: dict[int, Posting] = {}  # changed by the seller: kept for good
         self._splits: dict[str, Posting] = {}
 
     # --- time -------------------------------------------------------------------------------
@@ -95,14 +119,25 @@ class World:
         return self._shop_by_client.get(client_id)
 
     def posting(self, i: int) -> Posting:
-        p = self._postings.get(i)
-        if p is None:
-            with self.lock:
-                p = self._postings.get(i)
-                if p is None:
-                    p = self._build_posting(i)
-                    self._postings[i] = p
-        return p
+        with self.lock:
+            p = self._postings.get(i)
+            if p is not None:
+                self._postings.move_to_end(i)
+                return p
+            p = self._pinned.get(i)
+            if p is None:
+                p = self._build_posting(i)
+                self._postings[i] = p
+                if len(self._postings) > POSTING_CACHE_SIZE:
+                    self._evict()
+            return p
+
+    def _evict(self) -> None:
+        """Drop least recently used postings down to the cache size; keep changed ones."""
+        while len(self._postings) > POSTING_CACHE_SIZE:
+            i, old = self._postings.popitem(last=False)
+            if not _pristine(old):
+                self._pinned[i] = old
 
     def find_posting(self, shop: Shop, posting_number: str) -> Posting | None:
         """A posting of ``shop`` by number, or None (also for another shop's postings)."""
@@ -136,7 +171,7 @@ class World:
             yield from self.split_children(int(i))
 
     def split_children(self, i: int) -> list[Posting]:
-        p = self._postings.get(i)
+        p = self._postings.get(i) or self._pinned.get(i)
         if p is None or "splits" not in p.extra:
             return []
         return [self._splits[n] for n in p.extra["splits"]]  # type: ignore[attr-defined]
@@ -220,17 +255,11 @@ class World:
         created = datetime.fromtimestamp(int(self.index.created[i]), UTC)
         in_process_at = created + timedelta(seconds=rng.randint(20, 1800))
         method = rng.choice(self._methods_by[(shop, scheme)])
-        lane = LANES[method.lane_index]
-        carrier = next(c for c in CARRIERS if c.code == method.carrier_code)
+        carrier = _CARRIER_BY_CODE[method.carrier_code]
         lines = self._make_lines(rng, shop)
         buyer = self._make_buyer(rng, i)
         pickup = rng.random() < 0.72
-        timing = lifecycle.LaneTiming(
-            median_days=tuple(lane.median_days),
-            sigma=lane.sigma,
-            first_scan_delay_hours=lane.first_scan_delay_hours,
-            customs_days=lane.customs_days,
-        )
+        timing = _LANE_TIMINGS[method.lane_index]
         plan = lifecycle.plan_posting(
             rng,
             scheme=scheme,
@@ -270,15 +299,20 @@ class World:
 
     def _make_lines(self, rng: random.Random, shop: int) -> tuple[Line, ...]:
         skus = self.skus[shop]
-        n = rng.choices((1, 2, 3), weights=(80, 15, 5))[0]
+        # cum_weights = accumulate(weights): the same draws as `weights=`, without the sums.
+        n = rng.choices(_ONE_TWO_THREE, cum_weights=_LINES_CUM)[0]
         picked: dict[int, Sku] = {}
         for k in rng.choices(skus, cum_weights=self._sku_cum[shop], k=n):
             picked[k.sku] = k
         out = []
+        prices = self._line_prices
         for k in picked.values():
-            qty = rng.choices((1, 2, 3), weights=(85, 12, 3))[0]
-            discount = Decimal(rng.choice((0, 0, 0, 5, 10))) / 100
-            price = (k.price * (1 - discount)).quantize(Decimal("0.01"))
+            qty = rng.choices(_ONE_TWO_THREE, cum_weights=_QTY_CUM)[0]
+            pct = rng.choice(_DISCOUNTS)
+            price = prices.get((k.sku, pct))
+            if price is None:
+                discount = Decimal(pct) / 100
+                price = prices[(k.sku, pct)] = (k.price * (1 - discount)).quantize(Decimal("0.01"))
             out.append(Line(k, qty, price))
         return tuple(out)
 
@@ -306,3 +340,15 @@ class World:
     # --- convenience for fixtures ---------------------------------------------------------
     def warehouse(self, warehouse_id: int) -> Warehouse | None:
         return next((w for w in self.warehouses if w.warehouse_id == warehouse_id), None)
+
+
+def _pristine(p: Posting) -> bool:
+    """True if ``p`` is exactly what building it from ``(seed, index)`` gives."""
+    return (
+        not any(p.actions.values())
+        and not p.tracking_number
+        and p.tracking_set_at is None
+        and p.cancellation is None
+        and p.cancelled_at is None
+        and p.extra.keys() <= _DERIVED_EXTRA
+    )

@@ -1,0 +1,1 @@
+"""Benchmarks of the simulator (`make bench` runs `python -m bench`)."""

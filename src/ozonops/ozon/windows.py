@@ -1,0 +1,336 @@
+"""The window splitter: read a ``[since, to]`` posting list as many windows at once.
+
+A cursor list is a chain — each page needs the previous page's cursor — so one loop makes one
+call per round trip, far below the 50 rps budget. The splitter cuts the period into windows
+and reads them concurrently, each with its own cursor loop, and merges them back into the order
+one loop would have produced.
+
+Boundary rule. ``filter.since`` and ``filter.to`` are both inclusive (the simulator selects
+``since <= created <= to`` at whole-second resolution, ozon-api.md §1.1). So adjacent windows
+never share an instant: inner boundaries ``b`` fall on whole seconds, the window before ends at
+``b - 1 µs`` and the next starts at ``b``. As a guard (Ozon's resolution is undocumented) the
+merge also drops a posting number it has already emitted with the same sort key.
+
+Order. Lists are sorted by ``in_process_at`` (then creation), and a posting's ``in_process_at``
+is never before its creation, so nothing in a window sorts before the window's ``since``. An
+item is emitted once no unfinished window can still produce an earlier one: its
+``(key, window start)`` is below every unfinished window's ``(last key read, window start)``.
+Memory is bounded by ``max_buffer`` items (windows ahead of the oldest one wait), not by the
+list's length.
+
+Sizing. A first page over the whole period measures density; the period is cut into windows of
+about ``target_pages`` pages (and at most one year each, Ozon's limit). A window whose first page
+shows it is several times denser than planned is cut again (one page re-read).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import math
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from ozonops.ozon.models import add_months
+from ozonops.ozon.pagination import CursorPaginator, Paginator, pick
+from ozonops.ozon.wire import Poster, parse_response, request_body
+
+__all__ = ["WindowStats", "WindowedList", "read_windows", "split_period"]
+
+ItemT = TypeVar("ItemT")
+_TICK = timedelta(microseconds=1)
+_SECOND = timedelta(seconds=1)
+
+
+def split_period(since: datetime, to: datetime, parts: int) -> list[tuple[datetime, datetime]]:
+    """``[since, to]`` as ``parts`` (or fewer) disjoint windows, inner bounds on whole seconds.
+
+    Also cuts at every year after ``since``: Ozon refuses a period longer than one year.
+    """
+    if to < since:
+        return []
+    cuts: list[datetime] = []
+    year = add_months(since, 12)
+    while year < to:  # a window may span exactly one year, so cut strictly inside
+        cuts.append(year)
+        year = add_months(year, 12)
+    span = (to - since).total_seconds()
+    step = span / max(1, parts)
+    for n in range(1, max(1, parts)):
+        cuts.append(since + timedelta(seconds=step * n))
+    bounds = sorted({_whole_second(c) for c in cuts if since < _whole_second(c) <= to})
+    starts = [since, *bounds]
+    ends = [b - _TICK for b in bounds] + [to]
+    return list(zip(starts, ends, strict=True))
+
+
+def _whole_second(t: datetime) -> datetime:
+    return t.replace(microsecond=0) + (_SECOND if t.microsecond else timedelta(0))
+
+
+@dataclass(frozen=True)
+class WindowedList(Generic[ItemT]):
+    """How to read one list in windows.
+
+    ``make_request(since, to)`` builds a window's first request; ``key`` is the list's sort key
+    (never before the item's creation); ``identity`` names an item for boundary dedupe.
+    """
+
+    path: str
+    response_model: type[BaseModel]
+    make_request: Callable[[datetime, datetime], BaseModel]
+    items: str = "postings"
+    key: Callable[[Any], datetime | None] = lambda item: item.in_process_at
+    identity: Callable[[Any], str | None] = lambda item: item.posting_number
+    paginator: Callable[[], Paginator] = CursorPaginator
+    page_size: int = 100
+
+
+@dataclass
+class WindowStats:
+    """What a read did: calls, windows, splits, the most windows in flight at once."""
+
+    calls: int = 0
+    windows: int = 0
+    splits: int = 0
+    peak_in_flight: int = 0
+    peak_buffer: int = 0
+    items: int = 0
+
+
+@dataclass(eq=False)
+class _Window:
+    since: datetime
+    to: datetime
+    bound: datetime  # the lowest key this window can still produce
+    seq: int = 0
+    running: bool = False
+    done: bool = False
+    planned_pages: float = math.inf
+
+
+@dataclass(order=True)
+class _Held:
+    key: datetime
+    start: datetime
+    seq: int
+    item: Any = field(compare=False)
+
+
+class _Reader:
+    def __init__(
+        self,
+        http: Poster,
+        spec: WindowedList[Any],
+        *,
+        target_pages: int,
+        max_buffer: int,
+        split_factor: float,
+        stats: WindowStats,
+    ) -> None:
+        self.http, self.spec, self.stats = http, spec, stats
+        self.target_pages, self.max_buffer, self.split_factor = (
+            target_pages,
+            max_buffer,
+            split_factor,
+        )
+        self.windows: list[_Window] = []
+        self.held: list[_Held] = []
+        self.changed = asyncio.Condition()
+        self.failure: BaseException | None = None
+
+    # --- reading -------------------------------------------------------------------------------
+    async def _page(self, body: dict[str, Any], paginator: Paginator) -> tuple[Any, list[Any]]:
+        self.stats.calls += 1
+        path = self.spec.path
+        page = parse_response(path, self.spec.response_model, await self.http.post(path, body))
+        paginator.update_state(page)
+        return page, list(pick(page, self.spec.items) or [])
+
+    async def probe(self, since: datetime, to: datetime) -> float:
+        """Items per second near ``since`` (one page, a year at most); 0 if one page holds all."""
+        first_to = min(to, add_months(since, 12))
+        paginator = self.spec.paginator()
+        body = paginator.update_request(request_body(self.spec.make_request(since, first_to)))
+        _, rows = await self._page(body, paginator)
+        if not paginator.has_next or not rows:
+            return 0.0
+        last = self.spec.key(rows[-1]) or first_to
+        return len(rows) / max((last - since).total_seconds(), 1.0)
+
+    async def run_window(self, w: _Window) -> None:
+        try:
+            await self._read(w)
+        except Exception as exc:
+            async with self.changed:
+                self.failure = self.failure or exc
+                self.changed.notify_all()
+            raise
+
+    async def _read(self, w: _Window) -> None:
+        spec = self.spec
+        paginator = spec.paginator()
+        body = request_body(spec.make_request(w.since, w.to))
+        first = True
+        while True:
+            async with self.changed:
+                await self.changed.wait_for(lambda: self._may_fetch(w))
+            body = paginator.update_request(body)
+            _, rows = await self._page(body, paginator)
+            async with self.changed:
+                if first and paginator.has_next and rows and self._split(w, rows):
+                    self.changed.notify_all()
+                    return
+                first = False
+                for item in rows:
+                    key = spec.key(item) or w.bound
+                    w.bound = max(w.bound, key)
+                    heapq.heappush(self.held, _Held(key, w.since, w.seq, item))
+                    w.seq += 1
+                self.stats.peak_buffer = max(self.stats.peak_buffer, len(self.held))
+                w.done = not paginator.has_next
+                self.changed.notify_all()
+            if w.done:
+                return
+            await asyncio.sleep(0)  # let the merge run even when the transport never waits
+
+    def _split(self, w: _Window, rows: list[Any]) -> bool:
+        """Cut ``w`` when its first page says it holds far more pages than planned."""
+        last = self.spec.key(rows[-1])
+        if last is None:
+            return False
+        covered = max((last - w.since).total_seconds(), 1.0)
+        expected = (w.to - w.since).total_seconds() / covered  # pages, if the density holds
+        if expected <= self.split_factor * max(w.planned_pages, 1.0):
+            return False
+        parts = split_period(w.since, w.to, math.ceil(expected / self.target_pages))
+        if len(parts) < 2:
+            return False
+        at = self.windows.index(w)
+        self.windows[at : at + 1] = [
+            _Window(a, b, a, planned_pages=self.target_pages) for a, b in parts
+        ]
+        self.stats.splits += 1
+        self.stats.windows += len(parts) - 1
+        return True
+
+    # --- scheduling ----------------------------------------------------------------------------
+    def _frontier(self) -> _Window | None:
+        """The open window that may still produce the lowest (key, start, seq)."""
+        open_ = [w for w in self.windows if not w.done]
+        return min(open_, key=lambda w: (w.bound, w.since, w.seq)) if open_ else None
+
+    def _may_fetch(self, w: _Window) -> bool:
+        # Windows ahead wait while the buffer is full; the frontier window always proceeds.
+        return len(self.held) < self.max_buffer or self._frontier() is w
+
+    def to_start(self, concurrency: int) -> list[_Window]:
+        """Windows to start now: the next ones in order, and the frontier whatever the count."""
+        in_flight = sum(1 for w in self.windows if w.running and not w.done)
+        picked: list[_Window] = []
+        for w in self.windows:
+            if in_flight + len(picked) >= concurrency:
+                break
+            if not w.running and not w.done:
+                picked.append(w)
+        frontier = self._frontier()
+        if frontier is not None and not frontier.running and frontier not in picked:
+            picked.append(frontier)
+        for w in picked:
+            w.running = True
+        return picked
+
+    def releasable(self) -> list[Any]:
+        """Held items no open window can still precede, in order."""
+        frontier = self._frontier()
+        bound = None if frontier is None else (frontier.bound, frontier.since, frontier.seq)
+        out = []
+        while self.held:
+            top = self.held[0]
+            if bound is not None and (top.key, top.start, top.seq) >= bound:
+                break
+            out.append(heapq.heappop(self.held).item)
+        return out
+
+    def finished(self) -> bool:
+        return not self.held and all(w.done for w in self.windows)
+
+
+async def read_windows(
+    http: Poster,
+    spec: WindowedList[ItemT],
+    since: datetime,
+    to: datetime,
+    *,
+    concurrency: int = 10,
+    target_pages: int = 10,
+    max_buffer: int | None = None,
+    split_factor: float = 3.0,
+    stats: WindowStats | None = None,
+) -> AsyncIterator[ItemT]:
+    """Every item of ``spec``'s list in ``[since, to]``, in list order, read in windows.
+
+    ``concurrency`` windows are read at once (the limiter still caps the calls per second);
+    ``stats`` (optional) is filled with what the read did.
+    """
+    stats = stats if stats is not None else WindowStats()
+    if max_buffer is None:
+        max_buffer = 2 * concurrency * target_pages * spec.page_size
+    reader = _Reader(
+        http,
+        spec,
+        target_pages=target_pages,
+        max_buffer=max_buffer,
+        split_factor=split_factor,
+        stats=stats,
+    )
+    density = await reader.probe(since, to)
+    pages = density * max((to - since).total_seconds(), 1.0) / spec.page_size
+    parts = max(1, math.ceil(pages / target_pages))
+    reader.windows = [
+        _Window(a, b, a, planned_pages=pages / parts if density else math.inf)
+        for a, b in split_period(since, to, parts)
+    ]
+    stats.windows = len(reader.windows)
+    tasks: set[asyncio.Task[None]] = set()
+    last_key: datetime | None = None
+    seen: set[str] = set()
+    try:
+        while True:
+            async with reader.changed:
+                if reader.failure is not None:
+                    raise reader.failure
+                for w in reader.to_start(concurrency):
+                    task = asyncio.create_task(reader.run_window(w))
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+                running = sum(1 for w in reader.windows if w.running and not w.done)
+                stats.peak_in_flight = max(stats.peak_in_flight, running)
+                ready = reader.releasable()
+                finished = reader.finished()
+                if not ready and not finished:
+                    await reader.changed.wait()
+                    continue
+                reader.changed.notify_all()  # the buffer shrank: waiting windows may go on
+            for item in ready:
+                # Guard against a boundary instant read by two windows: same key, same number.
+                key, ident = spec.key(item), spec.identity(item)
+                if key != last_key:
+                    last_key, seen = key, set()
+                if ident is not None:
+                    if ident in seen:
+                        continue
+                    seen.add(ident)
+                stats.items += 1
+                yield item
+            if finished:
+                return
+    finally:
+        for task in list(tasks):
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
