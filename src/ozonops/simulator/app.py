@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route as StarletteRoute
 
 from ozonops.ozon.spec import default_validator
-from ozonops.simulator import control
+from ozonops.simulator import control, webhooks
 from ozonops.simulator import routes as _routes  # noqa: F401  (registers every handler)
 from ozonops.simulator.config import SimConfig
 from ozonops.simulator.errors import (
@@ -29,7 +31,12 @@ from ozonops.simulator.errors import (
     not_found,
     unauthenticated,
 )
-from ozonops.simulator.faults import Faults
+from ozonops.simulator.faults import (
+    DropConnection,
+    DropConnectionMiddleware,
+    DroppedResponse,
+    Faults,
+)
 from ozonops.simulator.limits import RateLimiter
 from ozonops.simulator.routing import REGISTRY, Ctx, Route
 from ozonops.simulator.world import World
@@ -46,10 +53,21 @@ def error_response(err: OzonApiError) -> Response:
     return OzonJSONResponse(err.body(), status_code=err.http_status, headers=err.headers)
 
 
-def create_app(config: SimConfig, *, world: World | None = None) -> Starlette:
-    """Build the simulator app for ``config`` (or around an existing ``world``)."""
+def create_app(
+    config: SimConfig,
+    *,
+    world: World | None = None,
+    monotonic: Callable[[], float] | None = None,
+) -> Starlette:
+    """Build the simulator app for ``config`` (or around an existing ``world``).
+
+    ``monotonic`` replaces the rate limiter's real-time clock (tests).
+    """
     world = world or World(config)
-    limiter = RateLimiter(per_second=config.rate_limit_per_second)
+    if monotonic is None:
+        limiter = RateLimiter(per_second=config.rate_limit_per_second)
+    else:
+        limiter = RateLimiter(per_second=config.rate_limit_per_second, monotonic=monotonic)
     faults = Faults(config.faults, seed=config.seed)
     validator = default_validator()
 
@@ -78,6 +96,8 @@ def create_app(config: SimConfig, *, world: World | None = None) -> Starlette:
             return OzonJSONResponse(result if result is not None else {})
         except OzonApiError as err:
             return error_response(err)
+        except DropConnection:
+            return DroppedResponse()
         except Exception:  # a handler bug must not crash the server or leak a traceback
             log.exception("simulator handler failed for %s", path)
             return error_response(OzonApiError(500, INTERNAL, "internal error"))
@@ -86,7 +106,11 @@ def create_app(config: SimConfig, *, world: World | None = None) -> Starlette:
         *control.routes(world, faults=faults, limiter=limiter),
         StarletteRoute("/{path:path}", ozon_endpoint, methods=["GET", "POST", "PUT", "DELETE"]),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(DropConnectionMiddleware)],
+        lifespan=webhooks.lifespan(world),
+    )
     app.state.world = world
     app.state.faults = faults
     app.state.limiter = limiter
@@ -112,6 +136,9 @@ async def _parse_body(request: Request, route: Route) -> dict[str, Any]:
     raw = await request.body()
     if not raw.strip():
         return {}
+    mime = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if mime not in ("application/json", "*/*", ""):
+        raise bad_request(f"unsupported Content-Type {mime!r}: send application/json")
     try:
         body = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
