@@ -49,7 +49,8 @@ def validator() -> SpecValidator:
 
 
 def paths(violations: list[Violation]) -> list[str]:
-    return [violation.path for violation in violations]
+    """The distinct places that break the spec (a field may break its type and its format)."""
+    return sorted({violation.path for violation in violations})
 
 
 def sample(schema: dict[str, Any], depth: int = 0) -> Any:
@@ -74,7 +75,14 @@ def sample(schema: dict[str, Any], depth: int = 0) -> Any:
         return 1.5
     if kind in ("boolean", "bool"):
         return True
-    formats = {"date-time": "2024-05-01T10:00:00+03:00", "int64": "123", "byte": "eA=="}
+    formats = {
+        "date-time": "2024-05-01T10:00:00+03:00",
+        "int64": "123",
+        "uint64": "123",
+        "int32": "12",
+        "uint32": "12",
+        "byte": "eA==",
+    }
     return formats.get(schema.get("format", ""), "text")
 
 
@@ -378,3 +386,18 @@ def test_errata_let_comment_list_take_a_review_id_alone() -> None:
     assert fixed.validate_request(path, {"limit": 20})
     # The spec as published refuses the review-id-only body: the erratum is needed.
     assert SpecValidator().validate_request(path, {"review_id": "r1", "limit": 20})
+
+
+def test_lists_written_with_items_alone_must_be_lists(validator: SpecValidator) -> None:
+    body = {"posting_number": "1-1-1", "packages": {"": []}}
+    assert paths(validator.validate_request("/v4/posting/fbs/ship", body)) == ["packages"]
+
+
+@pytest.mark.parametrize("value", ["", "12a", "1.5", " 7"])
+def test_int64_strings_must_hold_integers(validator: SpecValidator, value: str) -> None:
+    body = {"limit": 20, "filters": {"skus": [value]}}
+    assert paths(validator.validate_request("/v2/review/list", body)) == ["filters.skus.0"]
+    assert (
+        validator.validate_request("/v2/review/list", {"limit": 20, "filters": {"skus": ["-3"]}})
+        == []
+    )

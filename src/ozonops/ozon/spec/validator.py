@@ -79,6 +79,8 @@ def _cleaned(schema: dict[str, Any]) -> dict[str, Any]:
             out["type"] = name
         else:
             del out["type"]  # `timestamp`, `enum`, ...: no type assertion
+    if "items" in out and "type" not in schema:
+        out["type"] = "array"  # lists written with `items` alone (v4 `postings`, ship `packages`)
     if isinstance(out.get("pattern"), str) and _MASK.search(out["pattern"]):
         del out["pattern"]
     return out
@@ -138,6 +140,29 @@ def _is_date_time(instance: object) -> bool:
 
 
 _FORMATS.checks("date-time", raises=ValueError)(_is_date_time)
+
+_SIGNED = re.compile(r"-?\d+")
+_UNSIGNED = re.compile(r"\d+")
+
+
+def _integer_format(pattern: re.Pattern[str]) -> Any:
+    """Proto3 JSON carries 64-bit integers as strings; such a string must be a number."""
+
+    def check(instance: object) -> bool:
+        if isinstance(instance, str):
+            return pattern.fullmatch(instance) is not None
+        return True  # integers are checked by `type`; ranges are the spec's own keywords
+
+    return check
+
+
+for _name, _pattern in (
+    ("int64", _SIGNED),
+    ("int32", _SIGNED),
+    ("uint64", _UNSIGNED),
+    ("uint32", _UNSIGNED),
+):
+    _FORMATS.checks(_name)(_integer_format(_pattern))
 
 
 _OzonValidator = extend(
