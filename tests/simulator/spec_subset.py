@@ -16,54 +16,11 @@ import json
 import re
 from typing import Any
 
+from ozonops.ozon.methods import CALLED
 from ozonops.ozon.spec.validator import load_spec
 
-SIMULATED_PATHS: tuple[str, ...] = (
-    "/v4/posting/fbs/list",
-    "/v4/posting/fbs/unfulfilled/list",
-    "/v3/posting/fbs/list",
-    "/v3/posting/fbs/get",
-    "/v3/posting/fbo/list",
-    "/v2/posting/fbo/list",
-    "/v2/posting/fbo/get",
-    "/v4/posting/fbs/ship",
-    "/v2/fbs/posting/tracking-number/set",
-    "/v2/fbs/posting/delivering",
-    "/v2/fbs/posting/last-mile",
-    "/v2/fbs/posting/delivered",
-    "/v2/posting/fbs/cancel",
-    "/v2/posting/fbs/cancel-reason/list",
-    "/v2/posting/fbs/arbitration",
-    "/v1/returns/list",
-    "/v2/returns/rfbs/list",
-    "/v2/returns/rfbs/get",
-    "/v1/returns/rfbs/action/set",
-    "/v2/review/list",
-    "/v2/review/info",
-    "/v2/review/count",
-    "/v2/review/change-status",
-    "/v1/review/comment/create",
-    "/v1/review/comment/list",
-    "/v3/chat/list",
-    "/v3/chat/history",
-    "/v1/chat/start",
-    "/v1/chat/send/message",
-    "/v3/finance/transaction/list",
-    "/v3/finance/transaction/totals",
-    "/v1/finance/accrual/postings",
-    "/v1/finance/accrual/by-day",
-    "/v1/finance/accrual/types",
-    "/v2/finance/realization",
-    "/v1/finance/realization/posting",
-    "/v1/finance/cash-flow-statement/list",
-    "/v1/analytics/stocks",
-    "/v4/product/info/stocks",
-    "/v3/supply-order/list",
-    "/v3/supply-order/get",
-    "/v2/warehouse/list",
-    "/v2/delivery-method/list",
-    "/v1/roles",
-)
+#: The methods the simulator serves: the ones the client calls (one table for both).
+SIMULATED_PATHS: tuple[str, ...] = CALLED
 
 BASE_URL = "https://api-seller.ozon.ru"
 _JSON_TYPES = frozenset({"string", "number", "integer", "boolean", "array", "object"})

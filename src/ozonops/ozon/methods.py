@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["METHODS", "MethodSpec", "Paging", "method_spec"]
+__all__ = ["CALLED", "METHODS", "MethodSpec", "Paging", "method_spec"]
 
 Paging = Literal["cursor", "last_id", "offset", "page", "none"]
 
@@ -29,6 +29,7 @@ class MethodSpec:
     idempotent: bool
     per_minute: int | None = None
     paging: Paging = "none"
+    called: bool = True  # False: listed only for its limits; the client has no method for it
 
 
 def _read(path: str, paging: Paging = "none", per_minute: int | None = None) -> MethodSpec:
@@ -98,17 +99,21 @@ _TABLE: tuple[MethodSpec, ...] = (
     _read("/v3/supply-order/list", "last_id"),
     _read("/v3/supply-order/get"),
     # Not called yet; listed for their per-method limits (ozon-api.md §12).
-    _read("/v1/analytics/data", "offset", per_minute=1),
-    _read("/v1/analytics/turnover/stocks", "offset", per_minute=1),
-    _read("/v1/warehouse/list", per_minute=1),
-    _write("/v1/report/discounted/create", idempotent=False, per_minute=1),  # a new report each
+    MethodSpec("/v1/analytics/data", True, per_minute=1, paging="offset", called=False),
+    MethodSpec("/v1/analytics/turnover/stocks", True, 1, "offset", called=False),
+    MethodSpec("/v1/warehouse/list", True, per_minute=1, called=False),
+    # A new report each time.
+    MethodSpec("/v1/report/discounted/create", False, per_minute=1, called=False),
     # Absolute stock values, but one update per product+warehouse pair per 30 s: a quick
     # repeat is refused per item, so retrying buys nothing.
-    _write("/v2/products/stocks", idempotent=False, per_minute=80),
+    MethodSpec("/v2/products/stocks", False, per_minute=80, called=False),
 )
 
 METHODS: dict[str, MethodSpec] = {spec.path: spec for spec in _TABLE}
 assert len(METHODS) == len(_TABLE), "a path is listed twice"
+
+#: The paths the client calls (and the simulator serves), in the table's order.
+CALLED: tuple[str, ...] = tuple(spec.path for spec in _TABLE if spec.called)
 
 
 def method_spec(path: str) -> MethodSpec:

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from ozonops.errors import TerminalError
+from ozonops.ozon.methods import CALLED
 
 __all__ = [
     "USED_METHODS",
@@ -41,55 +42,8 @@ __all__ = [
 Severity = Literal["breaking", "warning", "notice"]
 SEVERITIES: tuple[Severity, ...] = ("breaking", "warning", "notice")
 
-# The paths the client calls: the keys of `ozonops.ozon.models.WIRE_MODELS`, written out so
-# the CLI need not build the pydantic models (a test keeps the two equal). `ozonops.ozon.methods`
-# is not used: it also lists methods we don't call yet, for their rate limits.
-USED_METHODS: tuple[str, ...] = (
-    "/v4/posting/fbs/list",
-    "/v4/posting/fbs/unfulfilled/list",
-    "/v3/posting/fbs/list",
-    "/v3/posting/fbs/get",
-    "/v3/posting/fbo/list",
-    "/v2/posting/fbo/list",
-    "/v2/posting/fbo/get",
-    "/v4/posting/fbs/ship",
-    "/v2/fbs/posting/tracking-number/set",
-    "/v2/fbs/posting/delivering",
-    "/v2/fbs/posting/last-mile",
-    "/v2/fbs/posting/delivered",
-    "/v2/posting/fbs/cancel",
-    "/v2/posting/fbs/cancel-reason/list",
-    "/v2/posting/fbs/arbitration",
-    "/v1/returns/list",
-    "/v2/returns/rfbs/list",
-    "/v2/returns/rfbs/get",
-    "/v1/returns/rfbs/action/set",
-    "/v2/review/list",
-    "/v2/review/info",
-    "/v2/review/count",
-    "/v2/review/change-status",
-    "/v1/review/comment/create",
-    "/v1/review/comment/list",
-    "/v3/chat/list",
-    "/v3/chat/history",
-    "/v1/chat/start",
-    "/v1/chat/send/message",
-    "/v3/finance/transaction/list",
-    "/v3/finance/transaction/totals",
-    "/v1/finance/accrual/postings",
-    "/v1/finance/accrual/by-day",
-    "/v1/finance/accrual/types",
-    "/v2/finance/realization",
-    "/v1/finance/realization/posting",
-    "/v1/finance/cash-flow-statement/list",
-    "/v1/analytics/stocks",
-    "/v4/product/info/stocks",
-    "/v3/supply-order/list",
-    "/v3/supply-order/get",
-    "/v2/warehouse/list",
-    "/v2/delivery-method/list",
-    "/v1/roles",
-)
+# The paths the client calls; the method table is plain data, so the CLI stays light.
+USED_METHODS: tuple[str, ...] = CALLED
 
 _VERBS = ("post", "get", "put", "patch", "delete")
 # Ozon's non-JSON-Schema type spellings, read as the validator reads them; other names say nothing.
