@@ -5,6 +5,15 @@ from __future__ import annotations
 import ozonops.ozon as ozon
 
 EXPECTED = {
+    "DegradationDetector",
+    "Feature",
+    "KeyStatus",
+    "MethodSnapshot",
+    "ShopClient",
+    "ShopClients",
+    "ShopReport",
+    "UnknownShop",
+    "diagnose",
     "ApiError",
     "BulkResult",
     "CursorPaginator",

@@ -202,7 +202,26 @@ async def test_a_body_that_no_longer_fits_the_model_counts_as_broken() -> None:
     for _ in range(3):
         await shop.fetch("/v1/roles", {"old": True}, RolesResponse)
     for _ in range(3):
-        with pytest.raises(errors.UnexpectedResponse, match="does not match RolesResponse"):
+        with pytest.raises(errors.UnexpectedResponse, match="does not parse as RolesResponse"):
             await shop.fetch("/v1/roles", {}, RolesResponse)
     assert [h.method for h in shop.detector.degraded()] == ["/v1/roles"]
+    await shop.aclose()
+
+
+async def test_the_shops_typed_client_reports_to_the_detector() -> None:
+    answers = {"shape": {"roles": [{"name": "Posting FBS", "methods": ["/v1/roles"]}]}}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json=answers["shape"])
+
+    shop = _shop(handler)
+    for _ in range(3):
+        roles = await shop.ozon.roles()
+        assert roles.roles[0].name == "Posting FBS"
+    answers["shape"] = {"roles": "gone"}  # Ozon changed the method's shape
+    for _ in range(3):
+        with pytest.raises(errors.UnexpectedResponse):
+            await shop.ozon.roles()
+    assert [h.method for h in shop.detector.degraded()] == ["/v1/roles"]
+    assert shop.ozon.http is shop.http
     await shop.aclose()

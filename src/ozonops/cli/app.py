@@ -29,10 +29,7 @@ from ozonops.cli.simctl import (
 )
 from ozonops.config import Settings, ShopCredentials, load_settings
 from ozonops.log import configure_logging
-from ozonops.ozon.doctor import ShopReport, diagnose
-from ozonops.ozon.metrics import MethodSnapshot
-from ozonops.ozon.retry import RetryPolicy
-from ozonops.ozon.shops import ShopClients
+from ozonops.ozon import MethodSnapshot, RetryPolicy, ShopClients, ShopReport, diagnose
 from ozonops.ozon.specdiff import USED_METHODS, InvalidSpecError, diff_specs, parse_spec
 from ozonops.simulator.config import FaultConfig, SimConfig
 

@@ -10,8 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ozonops.ozon.doctor import Feature, KeyStatus, ShopReport
-from ozonops.ozon.metrics import MethodSnapshot
+from ozonops.ozon import Feature, KeyStatus, MethodSnapshot, ShopReport
 from ozonops.ozon.specdiff import SpecDiff
 
 __all__ = [

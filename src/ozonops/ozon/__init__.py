@@ -10,6 +10,7 @@ from __future__ import annotations
 from ozonops.ozon import errors, models
 from ozonops.ozon.bulk import BulkResult, ItemFailure
 from ozonops.ozon.client import OzonClient
+from ozonops.ozon.doctor import Feature, KeyStatus, ShopReport, diagnose
 from ozonops.ozon.errors import (
     ApiError,
     InvalidArguments,
@@ -17,8 +18,9 @@ from ozonops.ozon.errors import (
     TransientApiError,
     UnexpectedResponse,
 )
+from ozonops.ozon.health import DegradationDetector
 from ozonops.ozon.http import OzonHttp
-from ozonops.ozon.metrics import Metrics
+from ozonops.ozon.metrics import MethodSnapshot, Metrics
 from ozonops.ozon.pagination import (
     CursorPaginator,
     LastIdPaginator,
@@ -30,16 +32,21 @@ from ozonops.ozon.pagination import (
 )
 from ozonops.ozon.ratelimit import Limiter, memory_limiter, redis_limiter
 from ozonops.ozon.retry import RetryPolicy
+from ozonops.ozon.shops import ShopClient, ShopClients, UnknownShop
 from ozonops.ozon.windows import WindowedList, WindowStats, read_windows, split_period
 
 __all__ = [
     "ApiError",
     "BulkResult",
     "CursorPaginator",
+    "DegradationDetector",
+    "Feature",
     "InvalidArguments",
     "ItemFailure",
+    "KeyStatus",
     "LastIdPaginator",
     "Limiter",
+    "MethodSnapshot",
     "Metrics",
     "OffsetPaginator",
     "OzonClient",
@@ -47,11 +54,16 @@ __all__ = [
     "PagePaginator",
     "Paginator",
     "RetryPolicy",
+    "ShopClient",
+    "ShopClients",
+    "ShopReport",
     "TerminalApiError",
     "TransientApiError",
     "UnexpectedResponse",
+    "UnknownShop",
     "WindowStats",
     "WindowedList",
+    "diagnose",
     "errors",
     "iter_items",
     "memory_limiter",

@@ -17,7 +17,7 @@ helpers cut any number of postings into calls of 20. ``iter_*`` walk whole lists
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, Literal, TypeVar
@@ -48,6 +48,8 @@ RequestT = TypeVar("RequestT", bound=BaseModel)
 ResponseT = TypeVar("ResponseT", bound=BaseModel)
 StatusMove = Literal["delivering", "last-mile", "delivered"]
 _TICK = timedelta(microseconds=1)
+#: Hears each call's outcome: the method path and None (success) or the error.
+Observer = Callable[[str, BaseException | None], object]
 
 
 class OzonClient:
@@ -55,6 +57,8 @@ class OzonClient:
 
     ``transport`` replaces the network (``httpx.ASGITransport(simulator)`` in tests);
     ``limiter``, ``limit_rate``, ``retry`` and ``metrics`` pass through to ``OzonHttp``.
+    ``observer`` hears every call's outcome (``None`` for success, else the error, parse
+    failures included) — ``ShopClients`` feeds its degradation detector this way.
     """
 
     def __init__(
@@ -68,8 +72,10 @@ class OzonClient:
         limit_rate: bool = True,
         retry: RetryPolicy | None = None,
         metrics: Metrics | None = None,
+        observer: Observer | None = None,
         **http_options: Any,
     ) -> None:
+        self._observer = observer
         self.http = OzonHttp(
             client_id=client_id,
             api_key=api_key,
@@ -81,6 +87,14 @@ class OzonClient:
             metrics=metrics,
             **http_options,
         )
+
+    @classmethod
+    def over(cls, http: OzonHttp, *, observer: Observer | None = None) -> OzonClient:
+        """A client sending through an existing ``OzonHttp`` (its pool, limiter, metrics)."""
+        client = cls.__new__(cls)
+        client.http = http
+        client._observer = observer
+        return client
 
     def __repr__(self) -> str:
         return f"OzonClient(client_id={self.http.client_id!r})"
@@ -112,7 +126,16 @@ class OzonClient:
         fields: Mapping[str, Any],
     ) -> ResponseT:
         built = build_request(path, request_type, request, fields)
-        return parse_response(path, response_type, await self.http.post(path, request_body(built)))
+        try:
+            data = await self.http.post(path, request_body(built))
+            parsed = parse_response(path, response_type, data)
+        except ApiError as exc:
+            if self._observer is not None:
+                self._observer(path, exc)
+            raise
+        if self._observer is not None:
+            self._observer(path, None)
+        return parsed
 
     # --- one method per Seller API method ------------------------------------------------------
     async def fbs_list(

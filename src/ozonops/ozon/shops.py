@@ -6,10 +6,9 @@ The limiter is shared because it keys its budgets by Client-Id (50 rps each, ozo
 every shop of the process. Metrics and health are per shop so the doctor can say which shop
 is in trouble.
 
-Every call through :meth:`ShopClient.post` / :meth:`ShopClient.fetch` is reported to the shop's
-:class:`~ozonops.ozon.health.DegradationDetector`. A typed client built on top should send
-through ``ShopClient.post`` (same signature as ``OzonHttp.post``) and report its own parse
-failures with :meth:`ShopClient.record`.
+Every call through the shop's typed client (:attr:`ShopClient.ozon`), or the raw
+:meth:`ShopClient.post` / :meth:`ShopClient.fetch`, is reported to the shop's
+:class:`~ozonops.ozon.health.DegradationDetector`, parse failures included.
 """
 
 from __future__ import annotations
@@ -20,16 +19,18 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from ozonops.config import Settings, ShopCredentials
 from ozonops.errors import OzonOpsError
-from ozonops.ozon.errors import ApiError, UnexpectedResponse
+from ozonops.ozon.client import OzonClient
+from ozonops.ozon.errors import ApiError
 from ozonops.ozon.health import Alert, DegradationDetector, DetectorConfig
 from ozonops.ozon.http import DEFAULT_TIMEOUT, OzonHttp
 from ozonops.ozon.metrics import Metrics
 from ozonops.ozon.ratelimit import Limiter, memory_limiter
 from ozonops.ozon.retry import RetryPolicy
+from ozonops.ozon.wire import parse_response
 
 __all__ = ["ShopClient", "ShopClients", "UnknownShop"]
 
@@ -61,6 +62,7 @@ class ShopClient:
         self.base_url = base_url  # for messages only; the http client holds the real one
         self.detector = detector or DegradationDetector()
         self._clock = clock
+        self.ozon = OzonClient.over(http, observer=self.record)
 
     def __repr__(self) -> str:
         return f"ShopClient(name={self.name!r}, client_id={self.client_id!r})"
@@ -92,18 +94,7 @@ class ShopClient:
         ``UnexpectedResponse`` (the method may have changed shape) and counts as a failure.
         """
         try:
-            data = await self.http.post(path, body)
-            try:
-                parsed = model.model_validate(data)
-            except ValidationError as exc:
-                first = exc.errors(include_url=False, include_input=False)[0]
-                where = ".".join(str(p) for p in first["loc"]) or "(body)"
-                raise UnexpectedResponse(
-                    f"the answer does not match {model.__name__}: {where}: {first['msg']}; "
-                    "Ozon may have changed the method",
-                    method=path,
-                    status=200,
-                ) from exc
+            parsed = parse_response(path, model, await self.http.post(path, body))
         except ApiError as exc:
             self.record(path, exc)
             raise
