@@ -13,12 +13,13 @@ transactions on purpose). Choices the spec leaves open [inferred]:
   begun by now, oldest first. Amounts are signed from the seller's side (charges negative):
   ``orders_amount`` sales, ``returns_amount`` reversed sales, ``commission_amount`` commission
   net of refunds, ``item_delivery_and_return_amount`` logistics, return and cancellation
-  services, ``services_amount`` the rest (acquiring, compensations); the five add up to the
-  period's transactions. ``details`` (``with_details``) sums the periods of the page; the spec
-  types ``details``, ``payments`` and ``*_services.items`` as single objects, so those items
-  name the largest service only. Payouts are not modelled: ``payments.payment`` and
-  ``begin_balance_amount`` are 0 and ``end_balance_amount`` = ``invoice_transfer`` = the
-  page's total.
+  services and rFBS return postage refunded to buyers, ``services_amount`` the rest (acquiring,
+  compensations); rFBS partial compensations to buyers count as ``returns_amount``. The five
+  add up to the period's transactions. ``details`` (``with_details``) sums the periods of the
+  page (``details.rfbs`` shows the rFBS transfers); the spec types ``details``, ``payments``
+  and ``*_services.items`` as single objects, so those items name the largest service only.
+  Payouts are not modelled: ``payments.payment`` and ``begin_balance_amount`` are 0 and
+  ``end_balance_amount`` = ``invoice_transfer`` = the page's total.
 """
 
 from __future__ import annotations
@@ -275,7 +276,9 @@ def _details(sums: TypeSums, begin: datetime, end: datetime) -> dict[str, Any]:
     acquiring = total(ledger.ACQUIRING)
     compensation = total(ledger.COMPENSATION)
     others = acquiring + compensation
-    grand = delivered + delivery_fees + returned + return_fees + others
+    partial = total(ledger.PARTIAL_COMPENSATION)
+    back_way = total(ledger.BACK_WAY_REFUND)
+    grand = delivered + delivery_fees + returned + return_fees + others + partial + back_way
     other_items = []
     if acquiring:
         other_items.append(
@@ -311,11 +314,11 @@ def _details(sums: TypeSums, begin: datetime, end: datetime) -> dict[str, Any]:
         "loan": 0.0,
         "invoice_transfer": num(grand),
         "rfbs": {
-            "total": 0.0,
+            "total": num(partial + back_way),
             "transfer_delivery": 0.0,
-            "transfer_delivery_return": 0.0,
+            "transfer_delivery_return": num(back_way),
             "compensation_delivery_return": 0.0,
-            "partial_compensation": 0.0,
+            "partial_compensation": num(partial),
             "partial_compensation_return": 0.0,
         },
         "services": {"total": 0.0, "items": []},

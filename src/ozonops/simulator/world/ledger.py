@@ -24,8 +24,22 @@ What happens to a posting's money (dates are the booking dates, UTC):
   (the returned units' payout) when the return's compensation is ``Received``, or, where Ozon
   carries parcels, ``OperationItemReturn`` (return logistics and processing) booked 3–35 days
   after the arrival: the parts of one return land on different days, often in another month.
-  rFBS return requests are decided by the seller through the API (``world.aftersales``) and
-  are not in the ledger yet.
+- **rFBS return requests** (``aftersales_derive.derive_rfbs``, decided by the seller through
+  ``/v1/returns/rfbs/action/set`` or by Ozon's 24-hour auto-approval; history requests by the
+  simulated seller, see ``aftersales_rfbs``): money moves only when the request reaches a
+  money state, at that step's time (``ledger_rfbs.money``). ``MONEY_RETURNED`` (refund
+  without the goods, or after the returned item was checked): ``ClientReturnAgentOperation``
+  reversing one unit's sale and its share of the commission [inferred: the request names a
+  product, not a quantity], plus, when a decision carried ``return_for_back_way``,
+  ``ReturnAgentOperationRFBS`` debiting that postage refund. ``PARTIAL_COMPENSATION_RETURNED``
+  (the buyer accepted the seller's 1020 offer): ``ReturnAgentOperationRFBS`` debiting the
+  agreed ``compensation_amount``; the sale and commission stand [inferred: the spec lists no
+  partial-compensation operation type; Ozon reports these in its transfer report with the
+  rFBS delivery transfers, so we use that family's code]. Rejected requests (by the seller,
+  after the check, or upheld in arbitration) book nothing; an arbitration the buyer wins
+  re-approves the request, so its refund follows the later steps. The seller pays its own
+  return shipping: no Ozon return fees. A money step later than :data:`MAX_LAG` after the
+  posting's creation (a seller sitting on an arrived return for months) is not booked.
 - **Not collected / returned to sender** (cancelled after shipping), Ozon-carried schemes
   only: ``MarketplaceServiceItemDirectFlowLogistic`` at the cancellation, then
   ``OperationItemReturn`` (return logistics, cancellation processing) 2–20 days later.
@@ -41,6 +55,11 @@ No operation is booked more than :data:`MAX_LAG` after its posting was created, 
 query scanning postings created in ``[from − SCAN_BACK, to]`` sees every operation dated in
 ``[from, to]``. An operation is visible once its date is ≤ now.
 
+A seller decision changes a request's future only: its steps are dated at the decision or
+later, so operations dated before now never change; the per-posting cache keys on the number
+of decisions made on the posting's request and the query cache on the world's, so a decision
+taking effect at ``now`` shows at once.
+
 Differences between the methods, on purpose (everything else agrees to the kopeck):
 
 1. ``/v2/finance/realization`` (rows per SKU and price) computes ``standard_fee`` as
@@ -50,8 +69,9 @@ Differences between the methods, on purpose (everything else agrees to the kopec
    posting line and matches the ledger exactly.
 2. The realization report holds sales and returns only (``accruals_for_sale`` and
    ``sale_commission`` of ``OperationAgentDeliveredToCustomer`` and
-   ``ClientReturnAgentOperation``); logistics, acquiring, fees and compensations are in the
-   transactions, accruals and cash flow but not in it, as at Ozon.
+   ``ClientReturnAgentOperation``, rFBS refunds included); logistics, acquiring, fees,
+   compensations and rFBS transfers (partial compensation, postage) are in the transactions,
+   accruals and cash flow but not in it, as at Ozon.
 3. Late-booked parts (acquiring next day, return logistics weeks later) belong to the month
    or half-month of their own booking date, so a month's transactions hold fees of earlier
    months' sales.
@@ -70,7 +90,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from ozonops.simulator.reference.ozon_codes import OPERATION_TYPES
-from ozonops.simulator.world.aftersales_derive import derive_returns
+from ozonops.simulator.world import ledger_rfbs
+from ozonops.simulator.world.aftersales_derive import RfbsRequest, derive_returns
 from ozonops.simulator.world.model import Line, Posting, Scheme, Shop
 from ozonops.simulator.world.money import CENT, LineMoney, line_money
 from ozonops.simulator.world.world import World
@@ -201,6 +222,22 @@ COMPENSATION = AccrualType(
     "",
     "services_amount",
 )
+PARTIAL_COMPENSATION = AccrualType(
+    12,
+    "Частичная компенсация покупателю",
+    "Часть стоимости товара, возвращённая покупателю rFBS по согласию продавца",
+    "money_transfer",
+    "",
+    "returns_amount",
+)
+BACK_WAY_REFUND = AccrualType(
+    13,
+    "Возврат покупателю стоимости обратной доставки",
+    "Стоимость отправки возврата rFBS продавцу, возмещённая покупателю",
+    "money_transfer",
+    "",
+    "item_delivery_and_return_amount",
+)
 ACCRUAL_TYPES: tuple[AccrualType, ...] = (
     SALE,
     COMMISSION,
@@ -213,6 +250,8 @@ ACCRUAL_TYPES: tuple[AccrualType, ...] = (
     RETURN_PROCESSING,
     CANCEL_PROCESSING,
     COMPENSATION,
+    PARTIAL_COMPENSATION,
+    BACK_WAY_REFUND,
 )
 ACCRUAL_TYPE_BY_ID = {t.id: t for t in ACCRUAL_TYPES}
 OPERATION_TYPE = {t.code: t for t in OPERATION_TYPES}
@@ -223,6 +262,8 @@ ITEM_RETURN = "OperationItemReturn"
 ACQUIRING_OP = "MarketplaceRedistributionOfAcquiringOperation"
 DIRECT_LOGISTICS_OP = "MarketplaceServiceItemDirectFlowLogistic"
 COMPENSATION_OP = "MarketplaceSellerCompensationOperation"
+#: rFBS money paid to the buyer beside the sale's reversal (partial compensation, postage).
+RFBS_TRANSFER_OP = "ReturnAgentOperationRFBS"
 #: The operations the realization report is made of.
 REALIZATION_OPS = (DELIVERED, CLIENT_RETURN)
 
@@ -287,14 +328,22 @@ def posting_operations(world: World, p: Posting) -> tuple[Operation, ...]:
     """Every operation of ``p``, past and future, oldest first; cached on the posting.
 
     The cache is keyed by the objects the operations derive from: a seller action replaces
-    ``p.timeline`` (``World.refresh``), which rebuilds the operations on the next read.
+    ``p.timeline`` (``World.refresh``), which rebuilds the operations on the next read; a
+    decision on the posting's rFBS return request adds to its decision count, which does too.
     """
     cached = p.extra.get("_ledger")
-    if isinstance(cached, tuple) and cached[0] is p.timeline and cached[1] is p.lines:
-        ops: tuple[Operation, ...] = cached[2]
+    if (
+        isinstance(cached, tuple)
+        and cached[0] is p.timeline
+        and cached[1] is p.lines
+        and (cached[2] is None or ledger_rfbs.decisions_made(world, cached[2]) == cached[3])
+    ):
+        ops: tuple[Operation, ...] = cached[4]
         return ops
-    ops = _build(world, p)
-    p.extra["_ledger"] = (p.timeline, p.lines, ops)
+    req = ledger_rfbs.request(world, p)
+    made = ledger_rfbs.decisions_made(world, req.return_id) if req is not None else 0
+    ops = _build(world, p, req)
+    p.extra["_ledger"] = (p.timeline, p.lines, req.return_id if req else None, made, ops)
     return ops
 
 
@@ -304,7 +353,7 @@ def _op_base(p: Posting) -> int:
     return _OP_ID_BASE + (p.index * 8 + min(max(k, 0), 7)) * 16
 
 
-def _build(world: World, p: Posting) -> tuple[Operation, ...]:
+def _build(world: World, p: Posting, req: RfbsRequest | None) -> tuple[Operation, ...]:
     rng = random.Random(f"{world.config.seed}:ledger:{p.posting_number}")
     base = _op_base(p)
     latest = p.created_at + MAX_LAG
@@ -364,6 +413,26 @@ def _build(world: World, p: Posting) -> tuple[Operation, ...]:
                 ]
                 fee_at = accepted + timedelta(seconds=rng.randint(3 * 86400, 35 * 86400))
                 book(ITEM_RETURN, fee_at, fees, (item.line,))
+        rfbs_money = ledger_rfbs.money(world, req) if req is not None else None
+        if rfbs_money is not None and rfbs_money.at <= latest:
+            m = line_money(rfbs_money.line, p.scheme)
+            sku, lines = rfbs_money.line.sku.sku, (rfbs_money.line,)
+            if rfbs_money.refund:
+                refund = rub(m.commission_amount / m.quantity)
+                back = [
+                    Charge(RETURN_SALE, -m.price, sku, 1, m.price, m.commission_percent),
+                    Charge(RETURN_COMMISSION, refund, sku, 1, m.price, m.commission_percent),
+                ]
+                book(CLIENT_RETURN, rfbs_money.at, back, lines)
+                book(
+                    RFBS_TRANSFER_OP,
+                    rfbs_money.at,
+                    [Charge(BACK_WAY_REFUND, -rfbs_money.back_way, sku)],
+                    lines,
+                )
+            else:
+                comp = [Charge(PARTIAL_COMPENSATION, -rfbs_money.compensation, sku, 1)]
+                book(RFBS_TRANSFER_OP, rfbs_money.at, comp, lines)
     elif final is not None and final.status == "cancelled":
         cancellation = world.cancellation(p, final.at)
         if final.kind == "lost":
@@ -427,13 +496,15 @@ def operations(
     Results are memoised per world for a few recent windows (paging walks repeat one query).
     That is safe because the booked past never changes: a seller action at ``t`` moves events
     to ``t`` + a delay or later and cancels only events after ``t``, so operations dated
-    ``≤ now`` are final; the key holds ``min(to, now)``. Callers must not mutate the list.
+    ``≤ now`` are final; the key holds ``min(to, now)``. An rFBS decision at ``t`` may book
+    money at ``t`` itself (a refund without the goods), so the key also holds the world's
+    decision count. Callers must not mutate the list.
     """
     to = min(to, now)
     if to < since:
         return []
     cache = _QUERY_CACHE.setdefault(world, OrderedDict())
-    key = (shop.index, since, to)
+    key = (shop.index, since, to, ledger_rfbs.decisions_version(world))
     hit = cache.get(key)
     if hit is not None:
         cache.move_to_end(key)
@@ -452,7 +523,7 @@ def operations(
 
 _QUERY_CACHE_SIZE = 8
 _QUERY_CACHE: weakref.WeakKeyDictionary[
-    World, OrderedDict[tuple[int, datetime, datetime], list[Operation]]
+    World, OrderedDict[tuple[int, datetime, datetime, int], list[Operation]]
 ] = weakref.WeakKeyDictionary()
 
 
