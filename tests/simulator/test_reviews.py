@@ -58,7 +58,8 @@ def test_walk_returns_every_review_once_in_order(ozon: OzonCaller, sort_dir: str
     assert len(ids) == len(set(ids))
     expected = [r.id for r in truth]
     assert ids == (expected if sort_dir == "ASC" else expected[::-1])
-    assert {r["order_status"] for r in got} == {"DELIVERED", "CANCELLED"}
+    # Reviews of cancelled orders are rare (a few per world), so take the truth's mix.
+    assert {r["order_status"] for r in got} == {r.order_status for r in truth} >= {"DELIVERED"}
     assert all(1 <= r["rating"] <= 5 for r in got)
 
 
@@ -131,6 +132,7 @@ def test_comment_create_then_list(ozon: OzonCaller) -> None:
     assert [c["id"] for c in listed["comments"]] == [created["comment_id"]]
     assert listed["comments"][0]["text"] == text
     assert listed["comments"][0]["is_owner"] is True
+    ozon.world.clock.advance(1)  # later than the first comment, not just a higher random id
     reply = ozon.ok(
         CREATE, {"review_id": rid, "text": "Дополнение", "parent_comment_id": created["comment_id"]}
     )

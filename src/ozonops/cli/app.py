@@ -325,12 +325,14 @@ def _serve(
     # Bind first: a busy port should fail in a second, not after the world is built.
     listener = _bind(host=host, port=port)
     from ozonops.simulator.app import create_app
+    from ozonops.simulator.world.world import relax_full_gc
 
     configure_logging(
         settings.log_level,
         secrets=[shop.api_key.get_secret_value() for shop in settings.shops],
     )
     with listener:
+        relax_full_gc()  # this process is the simulator's: fewer full GCs over a big world
         asgi_app = create_app(config)
         if banner is not None:
             _print(banner)

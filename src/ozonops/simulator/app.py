@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -45,8 +46,13 @@ log = logging.getLogger(__name__)
 
 
 class OzonJSONResponse(JSONResponse):
+    """Compact UTF-8 JSON (non-ASCII as is, like ``ensure_ascii=False``), encoded by orjson."""
+
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+        try:
+            return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+        except TypeError:  # what orjson refuses (e.g. integers beyond 64 bits) json still takes
+            return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def error_response(err: OzonApiError) -> Response:

@@ -14,8 +14,8 @@ Paging (ozon-api.md §0, §1.1–1.4):
 
 The ``since``/``to`` period selects postings by creation time, as :meth:`World.postings` does.
 :func:`list_fbs` is the cheap entry point for other modules and benchmarks: it reads only as
-many postings as a page needs (orders are indexed by creation time, and ``in_process_at``
-follows creation by at most :data:`MAX_PROCESS_DELAY`).
+many postings as a page needs (orders are indexed by creation time and payment delay, so
+they are put in ``in_process_at`` order before any posting is built).
 """
 
 from __future__ import annotations
@@ -25,12 +25,14 @@ import binascii
 import bisect
 import hashlib
 import json
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ozonops.simulator.errors import bad_request, not_found
 from ozonops.simulator.render.postings import (
@@ -42,10 +44,11 @@ from ozonops.simulator.render.postings import (
 )
 from ozonops.simulator.routing import JSON, Ctx, get, parse_time, route
 from ozonops.simulator.world import Shop, World
+from ozonops.simulator.world.index import MAX_PROCESS_DELAY_S
 from ozonops.simulator.world.model import Posting
 
-#: Upper bound of ``in_process_at - created_at`` the scan relies on (the world uses ≤ 30 min).
-MAX_PROCESS_DELAY = timedelta(hours=6)
+#: Upper bound of ``in_process_at - created_at`` (the order index's payment delay).
+MAX_PROCESS_DELAY = timedelta(seconds=MAX_PROCESS_DELAY_S)
 #: How far before a cut-off / handover window a posting may have been created.
 CUTOFF_LOOKBACK = timedelta(days=7)
 DELIVERING_LOOKBACK = timedelta(days=30)
@@ -163,12 +166,87 @@ def _part(p: Posting) -> int:
     return int(tail) if tail.isdigit() else 0
 
 
-def _with_children(world: World, i: int) -> Iterator[Posting]:
-    yield world.posting(i)
-    yield from world.split_children(i)
+def _with_children(world: World, i: int, *, desc: bool) -> list[Posting]:
+    """Order ``i``'s postings in list order: the posting, then the parts split off it."""
+    ps = [world.posting(i), *world.split_children(i)]
+    if len(ps) > 1:
+        ps.sort(key=_part, reverse=desc)
+    elif desc:
+        ps.reverse()
+    return ps
 
 
 # --- selection ---------------------------------------------------------------------------------
+#: Orders taken from the index per step of :func:`_rows_in_list_order` (grows as it walks).
+_FIRST_BLOCK = 128
+
+
+def _rows_in_list_order(
+    world: World,
+    idx: npt.NDArray[np.int64],
+    created: npt.NDArray[np.int64],
+    *,
+    desc: bool,
+    after: tuple[datetime, int, int] | None,
+) -> Iterator[int]:
+    """The orders ``idx`` (created at ``created``, ascending) by ``(in_process_at, index)``.
+
+    Ascending, or descending with ``desc``; orders wholly before ``after`` (in that direction)
+    are left out, the order of ``after`` itself is kept for its other parts. Postings are not
+    built: ``in_process_at`` is the creation time plus the index's payment delay, which is at
+    most ``MAX_PROCESS_DELAY_S``, so a block of orders sorted by creation time is sorted by
+    ``in_process_at`` once the orders that a later block could still overtake are held back.
+    """
+    delay = world.index.delay
+    slack = MAX_PROCESS_DELAY_S
+    n = len(idx)
+    if after is None:
+        j = n - 1 if desc else 0
+    else:
+        # Compare exactly: in_process_at is whole seconds, the cursor's time may not be.
+        a_ts, a_i = after[0].timestamp(), after[1]
+        # Integer bounds: a float would make numpy convert the whole array to compare.
+        if desc:
+            j = int(np.searchsorted(created, math.floor(a_ts), "right")) - 1
+        else:
+            j = int(np.searchsorted(created, math.ceil(a_ts) - slack, "left"))
+    held_rows = np.zeros(0, dtype=np.int64)
+    held_keys = np.zeros(0, dtype=np.int64)
+    block = _FIRST_BLOCK
+    while (j >= 0) if desc else (j < n):
+        if desc:
+            lo, hi = max(0, j - block + 1), j + 1
+            j = lo - 1
+            # Orders not taken yet were created at or before created[j], so paid by + slack.
+            bound = int(created[j]) + slack if j >= 0 else None
+        else:
+            lo, hi = j, min(n, j + block)
+            j = hi
+            # Orders not taken yet were created at or after created[j], so paid no earlier.
+            bound = int(created[j]) if j < n else None
+        rows = np.concatenate([held_rows, idx[lo:hi]])
+        keys = np.concatenate([held_keys, created[lo:hi] + delay[idx[lo:hi]]])
+        if after is not None:
+            if desc:
+                keep = (keys < a_ts) | ((keys == a_ts) & (rows <= a_i))
+            else:
+                keep = (keys > a_ts) | ((keys == a_ts) & (rows >= a_i))
+            rows, keys = rows[keep], keys[keep]
+        order = np.lexsort((rows, keys))
+        if desc:
+            order = order[::-1]
+        rows, keys = rows[order], keys[order]
+        if bound is None:
+            ready = len(rows)
+        elif desc:
+            ready = int(np.count_nonzero(keys > bound))
+        else:
+            ready = int(np.count_nonzero(keys < bound))
+        yield from rows[:ready].tolist()
+        held_rows, held_keys = rows[ready:], keys[ready:]
+        block = min(block * 2, 4096)
+
+
 def list_fbs(
     world: World,
     shop: Shop,
@@ -182,52 +260,28 @@ def list_fbs(
     """Up to ``need`` of the shop's FBS-family postings matching ``flt``, in list order.
 
     Order is :func:`list_key` ascending (descending with ``desc``), starting strictly after
-    ``after``. Cheap: it walks the order index by creation time and stops as soon as no later
-    (earlier, for ``desc``) order can still make the page.
+    ``after``. Cheap: orders come from the index already in list order (see
+    :func:`_rows_in_list_order`), so it builds only the postings it checks against the filter
+    and stops at the ``need``-th match.
     """
     if need <= 0:
         return []
     hi = min(flt.to, now)
     if hi < flt.since:
         return []
-    idx = world.index.window(shop.index, fbo=False, since=flt.since, to=hi)
-    created = world.index.created[idx]
-    found: list[tuple[tuple[datetime, int, int], Posting]] = []
-    sign = -1 if desc else 1
-    slack = int(MAX_PROCESS_DELAY.total_seconds())
-
-    def sort_pos(k: tuple[datetime, int, int]) -> tuple[float, int, int]:
-        return (sign * k[0].timestamp(), sign * k[1], sign * k[2])
-
-    def consider(i: int) -> None:
-        for p in _with_children(world, i):
-            k = list_key(p)
-            if after is not None and (k <= after if not desc else k >= after):
-                continue
-            if not flt.matches(world, p, now):
-                continue
-            bisect.insort(found, (k, p), key=lambda item: sort_pos(item[0]))
-            if len(found) > need:
-                found.pop()
-
-    if not desc:
-        start = 0
-        if after is not None:
-            start = int(np.searchsorted(created, int(after[0].timestamp()) - slack, "left"))
-        for j in range(start, len(idx)):
-            # in_process_at >= created: an order created after the need-th key can't be in.
-            if len(found) >= need and int(created[j]) > found[-1][0][0].timestamp():
-                break
-            consider(int(idx[j]))
-    else:
-        end = len(idx)
-        if after is not None:
-            end = int(np.searchsorted(created, int(after[0].timestamp()) + slack, "right"))
-        for j in range(end - 1, -1, -1):
-            if len(found) >= need and int(created[j]) + slack < found[-1][0][0].timestamp():
-                break
-            consider(int(idx[j]))
-    return [p for _, p in found]
+    idx, created = world.index.window_times(shop.index, fbo=False, since=flt.since, to=hi)
+    found: list[Posting] = []
+    for i in _rows_in_list_order(world, idx, created, desc=desc, after=after):
+        for p in _with_children(world, i, desc=desc):
+            if after is not None:
+                k = list_key(p)
+                if k <= after if not desc else k >= after:
+                    continue
+            if flt.matches(world, p, now):
+                found.append(p)
+                if len(found) == need:
+                    return found
+    return found
 
 
 def select_all(

@@ -36,12 +36,17 @@ def available_actions(p: Posting, ev: Event, now: datetime) -> list[str]:
         and sub != "posting_conditionally_delivered"
     ):
         out += ["set_track_number", "non_int_last_mile", "non_int_delivered"]
-    since_payment = (now - p.in_process_at).total_seconds()
-    if (status != "cancelled" and since_payment <= CHAT_START_WINDOW_S) or _within_chat_window(
-        p, ev, now
-    ):
+    if chat_open(p, ev, now):
         out.append("can_create_chat")
     return out
+
+
+def chat_open(p: Posting, ev: Event, now: datetime) -> bool:
+    """Whether the buyer chat can be started at ``now`` (``can_create_chat``)."""
+    since_payment = (now - p.in_process_at).total_seconds()
+    return (
+        ev.status != "cancelled" and since_payment <= CHAT_START_WINDOW_S
+    ) or _within_chat_window(p, ev, now)
 
 
 def _within_chat_window(p: Posting, ev: Event, now: datetime) -> bool:

@@ -1,9 +1,13 @@
 """The order index: when each order was placed, for which shop and scheme.
 
 Orders are generated a day at a time from ``(seed, day)``, so the index grows as the clock
-runs and any day is the same however it was reached. Only three small numbers are kept per
-order (about 11 bytes), which lets a world hold millions; the posting itself is built on
-first use from ``(seed, index)``.
+runs and any day is the same however it was reached. Only four small numbers are kept per
+order (about 13 bytes, plus 16 in the per-shop views), which lets a world hold millions; the
+posting itself is built on first use from ``(seed, index)``.
+
+The payment delay (``in_process_at - created_at``) lives here rather than in the posting so
+that list methods, which sort by ``in_process_at``, can order a page without building the
+postings they pass over.
 """
 
 from __future__ import annotations
@@ -26,6 +30,10 @@ _HOURLY = np.array(
 _HOURLY_CDF = np.cumsum(_HOURLY / _HOURLY.sum())
 _WEEKDAY = np.array([1.0, 1.02, 1.0, 0.98, 1.05, 1.15, 1.12])
 
+#: Bounds of the payment delay, ``in_process_at - created_at`` in seconds (inclusive).
+MIN_PROCESS_DELAY_S = 20
+MAX_PROCESS_DELAY_S = 1800
+
 
 @dataclass(frozen=True, slots=True)
 class ShopMix:
@@ -36,7 +44,8 @@ class ShopMix:
 
 
 class OrderIndex:
-    """Append-only, day-by-day generated arrays of order times, shops and schemes."""
+    """Append-only, day-by-day generated arrays of order times, payment delays, shops and
+    schemes, with each (shop, FBO?) pair's orders and their times kept apart for windowing."""
 
     def __init__(
         self, *, seed: int, first_day: int, orders_per_day: int, shops: list[ShopMix]
@@ -49,10 +58,12 @@ class OrderIndex:
         self._lock = threading.Lock()
         self.next_day = first_day
         self.created = np.zeros(0, dtype=np.int64)  # epoch seconds, non-decreasing
+        self.delay = np.zeros(0, dtype=np.int16)  # in_process_at - created, seconds
         self.shop = np.zeros(0, dtype=np.int16)
         self.scheme = np.zeros(0, dtype=np.int8)
         # Per (shop, fbo?) the global indices of its orders, ascending.
         self._by_shop: dict[tuple[int, bool], npt.NDArray[np.int64]] = {}
+        self._times_by_shop: dict[tuple[int, bool], npt.NDArray[np.int64]] = {}
 
     def __len__(self) -> int:
         return int(self.created.shape[0])
@@ -68,22 +79,30 @@ class OrderIndex:
                 return
             parts = [self._make_day(d) for d in days]
             start = len(self)
-            self.created = np.concatenate([self.created, *(p[0] for p in parts)])
+            # `created` last: its length is the index's, so readers never see a short array.
             self.shop = np.concatenate([self.shop, *(p[1] for p in parts)])
             self.scheme = np.concatenate([self.scheme, *(p[2] for p in parts)])
+            self.delay = np.concatenate([self.delay, *(p[3] for p in parts)])
+            self.created = created = np.concatenate([self.created, *(p[0] for p in parts)])
             new_idx = np.arange(start, len(self), dtype=np.int64)
             new_shop = self.shop[start:]
             new_fbo = self.scheme[start:] == Scheme.FBO
             for s in range(len(self._shops)):
                 for fbo in (False, True):
+                    key = (s, fbo)
                     mask = (new_shop == s) & (new_fbo == fbo)
-                    old = self._by_shop.get((s, fbo), np.zeros(0, dtype=np.int64))
-                    self._by_shop[(s, fbo)] = np.concatenate([old, new_idx[mask]])
+                    old = self._by_shop.get(key, np.zeros(0, dtype=np.int64))
+                    old_t = self._times_by_shop.get(key, np.zeros(0, dtype=np.int64))
+                    added = new_idx[mask]
+                    self._times_by_shop[key] = np.concatenate([old_t, created[added]])
+                    self._by_shop[key] = np.concatenate([old, added])
             self.next_day = last_day + 1
 
     def _make_day(
         self, day: int
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int16], npt.NDArray[np.int8]]:
+    ) -> tuple[
+        npt.NDArray[np.int64], npt.NDArray[np.int16], npt.NDArray[np.int8], npt.NDArray[np.int16]
+    ]:
         rng = np.random.default_rng([self.seed, day])
         weekday = datetime.fromtimestamp(day * DAY_S, UTC).weekday()
         mean = self.orders_per_day * _WEEKDAY[weekday] / _WEEKDAY.mean()
@@ -97,7 +116,8 @@ class OrderIndex:
             cdf = np.cumsum(np.array(mix.scheme_weights) / sum(mix.scheme_weights))
             mask = shops == s
             schemes[mask] = np.minimum(np.searchsorted(cdf, u[mask], side="right"), 4)
-        return seconds.astype(np.int64), shops, schemes
+        delays = rng.integers(MIN_PROCESS_DELAY_S, MAX_PROCESS_DELAY_S + 1, n).astype(np.int16)
+        return seconds.astype(np.int64), shops, schemes, delays
 
     def shop_orders(self, shop: int, *, fbo: bool) -> npt.NDArray[np.int64]:
         return self._by_shop.get((shop, fbo), np.zeros(0, dtype=np.int64))
@@ -106,8 +126,19 @@ class OrderIndex:
         self, shop: int, *, fbo: bool, since: datetime, to: datetime
     ) -> npt.NDArray[np.int64]:
         """Global indices of a shop's orders created in ``[since, to]``, oldest first."""
-        idx = self.shop_orders(shop, fbo=fbo)
-        times = self.created[idx]
-        lo = int(np.searchsorted(times, int(since.timestamp()), side="left"))
-        hi = int(np.searchsorted(times, int(to.timestamp()), side="right"))
-        return idx[lo:hi]
+        return self.window_times(shop, fbo=fbo, since=since, to=to)[0]
+
+    def window_times(
+        self, shop: int, *, fbo: bool, since: datetime, to: datetime
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """:meth:`window` and the creation times of those orders (views, not copies)."""
+        key = (shop, fbo)
+        idx = self._by_shop.get(key)
+        times = self._times_by_shop.get(key)
+        if idx is None or times is None:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        n = min(len(idx), len(times))  # equal unless a day is being added right now
+        lo = int(np.searchsorted(times[:n], int(since.timestamp()), side="left"))
+        hi = int(np.searchsorted(times[:n], int(to.timestamp()), side="right"))
+        return idx[lo:hi], times[lo:hi]

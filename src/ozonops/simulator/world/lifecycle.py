@@ -18,11 +18,21 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from ozonops.simulator.config import TroubleRates
-from ozonops.simulator.world.model import Cancellation, Event, Posting, Scheme, Step, Trouble
+from ozonops.simulator.world.model import (
+    Cancellation,
+    Event,
+    Posting,
+    Scheme,
+    Step,
+    Trouble,
+    new_event,
+    new_step,
+)
 
 H = 3600
 D = 86400
@@ -103,9 +113,16 @@ def _pick_major_trouble(rng: random.Random, rates: TroubleRates, scheme: Scheme)
 
 
 class _Builder:
-    def __init__(self) -> None:
+    __slots__ = ("steps", "t", "u")
+
+    def __init__(self, rng: random.Random) -> None:
         self.steps: list[Step] = []
         self.t = 0  # seconds after in_process_at
+        self.u: Callable[[], float] = rng.random
+
+    def uniform(self, a: float, b: float) -> float:
+        """``rng.uniform(a, b)`` (the same draw), without its method-call overhead."""
+        return a + (b - a) * self.u()
 
     def at(self, offset_s: float) -> None:
         self.t = max(self.t, int(offset_s))
@@ -122,7 +139,7 @@ class _Builder:
         gate: str | None = None,
         provider_status: str = "",
     ) -> None:
-        self.steps.append(Step(self.t, status, substatus, kind, gate, provider_status))
+        self.steps.append(new_step(self.t, status, substatus, kind, gate, provider_status))
 
 
 def plan_posting(
@@ -138,17 +155,17 @@ def plan_posting(
     """Plan one posting's whole life (pure: the same rng state gives the same plan)."""
     troubles: list[Trouble] = []
     major = _pick_major_trouble(rng, rates, scheme)
-    b = _Builder()
+    b = _Builder(rng)
     zone_i = min(max(zone, 1), len(lane.median_days)) - 1
     transit_days = _lognormal_days(rng, lane.median_days[zone_i], lane.sigma)
 
     if scheme is Scheme.FBO:
-        shipment_offset = int(rng.uniform(2, 10) * H)
+        shipment_offset = int(b.uniform(2, 10) * H)
         transit_days = _lognormal_days(rng, (1.0, 1.5, 2.5, 3.5, 5.0)[zone_i], 0.35)
     elif scheme.is_rfbs:
-        shipment_offset = int(rng.choice((3, 4, 5)) * D)
+        shipment_offset = (3 + int(b.u() * 3)) * D
     else:
-        shipment_offset = int(rng.choice((2, 3)) * D)
+        shipment_offset = (2 + int(b.u() * 2)) * D
     promised_begin = shipment_offset + int(lane.median_days[zone_i] * D * 0.9)
     promised_end = shipment_offset + int(lane.median_days[zone_i] * D * 1.4) + D
     if scheme is Scheme.FBO:
@@ -159,7 +176,7 @@ def plan_posting(
     cancellation: Cancellation | None = None
 
     if major == "buyer_cancellation":
-        b.wait(rng.uniform(0.2, 0.8) * shipment_offset)
+        b.wait(b.uniform(0.2, 0.8) * shipment_offset)
         troubles.append(Trouble("buyer_cancellation", b.t))
         b.add("cancelled", "posting_canceled", "buyer_cancelled")
         return Plan(
@@ -168,42 +185,42 @@ def plan_posting(
 
     # --- packing --------------------------------------------------------------------------
     if scheme is Scheme.FBO:
-        b.wait(rng.uniform(0.5, 3) * H)
+        b.wait(b.uniform(0.5, 3) * H)
         b.add("awaiting_packaging", "posting_packing", "packing")
-        b.wait(rng.uniform(1, 6) * H)
+        b.wait(b.uniform(1, 6) * H)
         b.add("awaiting_deliver", "posting_transferring_to_delivery", "packed")
     else:
-        late = rng.random() < rates.late_packing
+        late = b.u() < rates.late_packing
         if late:
-            pack_at = shipment_offset + rng.uniform(0.2, 3) * D
+            pack_at = shipment_offset + b.uniform(0.2, 3) * D
             troubles.append(Trouble("late_packing", int(pack_at)))
         else:
-            pack_at = rng.uniform(0.1, 0.8) * shipment_offset
+            pack_at = b.uniform(0.1, 0.8) * shipment_offset
         b.at(pack_at)
-        if rng.random() < rates.ship_failed:
+        if b.u() < rates.ship_failed:
             troubles.append(Trouble("ship_failed", b.t))
             b.add("awaiting_packaging", "ship_failed", "ship_failed", gate="ship")
-            b.wait(rng.uniform(1, 6) * H)
+            b.wait(b.uniform(1, 6) * H)
         if scheme is Scheme.RFBS_AGGREGATOR:
             b.add("awaiting_registration", "posting_awaiting_registration", "packed", gate="ship")
-            b.wait(rng.uniform(2, 20) * H)
+            b.wait(b.uniform(2, 20) * H)
             b.add("awaiting_deliver", "posting_registered", "registered")
         else:
             b.add("awaiting_deliver", "posting_not_in_carriage", "packed", gate="ship")
 
     # --- first mile -----------------------------------------------------------------------
     if scheme is Scheme.FBS:
-        b.wait(rng.uniform(2, 20) * H)
+        b.wait(b.uniform(2, 20) * H)
         b.add("awaiting_deliver", "posting_in_carriage", "in_carriage")
-        b.wait(rng.uniform(4, 24) * H)
+        b.wait(b.uniform(4, 24) * H)
         b.add("awaiting_deliver", "posting_transferring_to_delivery", "handed_over")
         if major == "not_accepted":
-            b.wait(rng.uniform(6, 30) * H)
+            b.wait(b.uniform(6, 30) * H)
             troubles.append(Trouble("not_accepted", b.t))
             b.add("not_accepted", "posting_not_in_sort_center", "not_accepted")
-            b.wait(rng.uniform(2, 48) * H)
+            b.wait(b.uniform(2, 48) * H)
             b.add("arbitration", "posting_in_arbitration", "arbitration", gate="arbitration")
-            b.wait(rng.uniform(2, 6) * D)
+            b.wait(b.uniform(2, 6) * D)
             b.add("cancelled", "posting_canceled", "arbitration_cancelled")
             return Plan(
                 b.steps,
@@ -214,20 +231,20 @@ def plan_posting(
                 promised_end,
             )
         if major == "arbitration":
-            b.wait(rng.uniform(1, 3) * D)
+            b.wait(b.uniform(1, 3) * D)
             troubles.append(Trouble("arbitration", b.t, "handed over but not scanned"))
             b.add("arbitration", "posting_in_arbitration", "arbitration", gate="arbitration")
-            b.wait(rng.uniform(2, 5) * D)
+            b.wait(b.uniform(2, 5) * D)
             b.add("awaiting_deliver", "posting_transferring_to_delivery", "arbitration_resolved")
-        b.wait(lane.first_scan_delay_hours * H * rng.uniform(0.5, 1.5))
+        b.wait(lane.first_scan_delay_hours * H * b.uniform(0.5, 1.5))
         b.add("acceptance_in_progress", "posting_acceptance_in_progress", "sort_center")
-        b.wait(rng.uniform(4, 20) * H)
+        b.wait(b.uniform(4, 20) * H)
         b.add("delivering", "posting_on_way_to_city", "in_transit", provider_status="В пути")
     elif scheme is Scheme.FBO:
-        b.wait(rng.uniform(2, 12) * H)
+        b.wait(b.uniform(2, 12) * H)
         b.add("delivering", "posting_on_way_to_city", "in_transit")
     elif scheme is Scheme.RFBS_NON_INTEGRATED:
-        b.wait(lane.first_scan_delay_hours * H * rng.uniform(0.5, 1.5))
+        b.wait(lane.first_scan_delay_hours * H * b.uniform(0.5, 1.5))
         b.add(
             "delivering",
             "posting_on_way_to_city",
@@ -236,7 +253,7 @@ def plan_posting(
             provider_status="Принято перевозчиком",
         )
     else:  # 3PL tracking and aggregator: the carrier picks up and reports
-        b.wait(lane.first_scan_delay_hours * H * rng.uniform(0.5, 1.5))
+        b.wait(lane.first_scan_delay_hours * H * b.uniform(0.5, 1.5))
         b.add(
             "delivering",
             "posting_on_way_to_city",
@@ -246,7 +263,7 @@ def plan_posting(
 
     transit_s = transit_days * D
     # --- line haul, customs, stalls -------------------------------------------------------
-    if scheme is not Scheme.FBO and rng.random() < rates.customs_hold:
+    if scheme is not Scheme.FBO and b.u() < rates.customs_hold:
         b.wait(transit_s * 0.35)
         troubles.append(Trouble("customs_hold", b.t))
         b.add(
@@ -274,18 +291,18 @@ def plan_posting(
             provider_status="Таможенное оформление завершено",
         )
         transit_s *= 0.65
-    if rng.random() < rates.stall:
-        b.wait(transit_s * rng.uniform(0.2, 0.5))
-        stall_days = rng.uniform(5, 14)
+    if b.u() < rates.stall:
+        b.wait(transit_s * b.uniform(0.2, 0.5))
+        stall_days = b.uniform(5, 14)
         troubles.append(Trouble("stall", b.t, f"{stall_days:.1f} days without a scan"))
         b.wait(stall_days * D)
     if major == "lost":
         b.wait(transit_s * 0.3)
         troubles.append(Trouble("lost", b.t))
-        b.wait(rng.uniform(20, 30) * D)
-        if scheme.is_fbs_family and rng.random() < 0.5:
+        b.wait(b.uniform(20, 30) * D)
+        if scheme.is_fbs_family and b.u() < 0.5:
             b.add("client_arbitration", "posting_in_client_arbitration", "client_arbitration")
-            b.wait(rng.uniform(2, 5) * D)
+            b.wait(b.uniform(2, 5) * D)
         b.add("cancelled", "posting_canceled", "lost", provider_status="Утеряно")
         return Plan(
             b.steps, troubles, LOST_BY_CARRIER, shipment_offset, promised_begin, promised_end
@@ -322,13 +339,13 @@ def plan_posting(
             provider_status="Ожидает в пункте выдачи",
         )
         if major == "failed_delivery":
-            b.wait(rng.uniform(5, 7) * D)
+            b.wait(b.uniform(5, 7) * D)
             troubles.append(Trouble("failed_delivery", b.t, "not collected"))
             b.add("cancelled", "posting_canceled", "not_collected")
             return Plan(
                 b.steps, troubles, NOT_COLLECTED, shipment_offset, promised_begin, promised_end
             )
-        b.wait(rng.uniform(0.2, 4) * D)
+        b.wait(b.uniform(0.2, 4) * D)
     else:
         b.add(
             "delivering",
@@ -345,14 +362,14 @@ def plan_posting(
             provider_status="Передано курьеру",
         )
         if major == "failed_delivery":
-            b.wait(rng.uniform(1, 3) * D)
+            b.wait(b.uniform(1, 3) * D)
             troubles.append(Trouble("failed_delivery", b.t, "buyer unreachable"))
             b.add("cancelled", "posting_canceled", "not_collected")
             return Plan(
                 b.steps, troubles, NOT_COLLECTED, shipment_offset, promised_begin, promised_end
             )
-        b.wait(rng.uniform(2, 12) * H)
-    if rng.random() < rates.damaged * (0.5 + fragility):
+        b.wait(b.uniform(2, 12) * H)
+    if b.u() < rates.damaged * (0.5 + fragility):
         troubles.append(Trouble("damaged", b.t))
     if seller_moves:
         b.add(
@@ -361,7 +378,7 @@ def plan_posting(
             "conditionally_delivered",
             gate="delivered",
         )
-        b.wait(rng.uniform(1, 3) * D)
+        b.wait(b.uniform(1, 3) * D)
     b.add(
         "delivered",
         "posting_received" if pickup else "posting_delivered",
@@ -383,6 +400,25 @@ def realize(posting: Posting) -> list[Event]:
     events: list[Event] = []
     if posting.autopilot and posting.cancelled_at is None:
         # Every gate is taken at its planned time: the plan as is (the loop below, minus gates).
+        # Offsets never decrease (the planner only moves forward), so times are non-decreasing.
+        if base.tzinfo is UTC and not base.microsecond:
+            # Whole UTC seconds (every built posting): the same times as the general path below.
+            base_s = int(base.timestamp())
+            fromts = datetime.fromtimestamp
+            last_off = 0
+            for step in posting.plan:
+                if step.offset_s > last_off:
+                    last_off = step.offset_s
+                events.append(
+                    new_event(
+                        fromts(base_s + last_off, UTC),
+                        step.status,
+                        step.substatus,
+                        step.kind,
+                        step.provider_status,
+                    )
+                )
+            return events
         last: datetime | None = None
         for step in posting.plan:
             at = base + timedelta(seconds=step.offset_s)

@@ -10,6 +10,7 @@ if nobody interfered; :attr:`Posting.timeline` is what does happen given the sel
 from __future__ import annotations
 
 import enum
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -213,6 +214,9 @@ class Posting:
     # The realized timeline; rebuilt by lifecycle.realize whenever actions change.
     timeline: list[Event] = field(default_factory=list)
     extra: dict[str, object] = field(default_factory=dict)
+    # Bumped whenever the seller changes the posting (``World.touch``); caches of what is
+    # derived from a posting key on it.
+    version: int = 0
 
     @property
     def is_fbo(self) -> bool:
@@ -220,12 +224,13 @@ class Posting:
 
     def event_at(self, at: datetime) -> Event | None:
         """The latest event at or before ``at`` (None before the posting exists)."""
-        found: Event | None = None
-        for ev in self.timeline:
-            if ev.at > at:
-                break
-            found = ev
-        return found
+        k = self.event_index(at)
+        return self.timeline[k] if k >= 0 else None
+
+    def event_index(self, at: datetime) -> int:
+        """The index in :attr:`timeline` of :meth:`event_at` ``(at)``; -1 if there is none."""
+        # Timelines are sorted by time; the latest of several events at one instant wins.
+        return bisect_right(self.timeline, at, key=_event_time) - 1
 
     def history(self, at: datetime) -> list[Event]:
         return [ev for ev in self.timeline if ev.at <= at]
@@ -237,3 +242,43 @@ class Posting:
             if ev.kind == kind:
                 return ev
         return None
+
+
+def _event_time(ev: Event) -> datetime:
+    return ev.at
+
+
+# --- fast constructors for the hot paths -------------------------------------------------------
+# A frozen dataclass's generated ``__init__`` sets each field through ``object.__setattr__``;
+# building a large world makes millions of steps and events, so the planner and ``realize``
+# make them with these instead: the same objects (equal, hashable, frozen), at half the cost.
+_new = object.__new__
+_EVENT_SLOTS = tuple(getattr(Event, name).__set__ for name in Event.__slots__)
+_STEP_SLOTS = tuple(getattr(Step, name).__set__ for name in Step.__slots__)
+
+
+def new_event(at: datetime, status: str, substatus: str, kind: str, provider_status: str) -> Event:
+    """``Event(at, status, substatus, kind, provider_status)``, faster."""
+    ev = _new(Event)
+    set_at, set_status, set_substatus, set_kind, set_provider_status = _EVENT_SLOTS
+    set_at(ev, at)
+    set_status(ev, status)
+    set_substatus(ev, substatus)
+    set_kind(ev, kind)
+    set_provider_status(ev, provider_status)
+    return ev
+
+
+def new_step(
+    offset_s: int, status: str, substatus: str, kind: str, gate: str | None, provider_status: str
+) -> Step:
+    """``Step(offset_s, status, substatus, kind, gate, provider_status)``, faster."""
+    st = _new(Step)
+    set_offset, set_status, set_substatus, set_kind, set_gate, set_provider_status = _STEP_SLOTS
+    set_offset(st, offset_s)
+    set_status(st, status)
+    set_substatus(st, substatus)
+    set_kind(st, kind)
+    set_gate(st, gate)
+    set_provider_status(st, provider_status)
+    return st

@@ -185,6 +185,7 @@ def ship(
     out = [p]
     if taken + 1 == ship_gates and len(lines) > 1:
         p.lines = lines[0]
+        world.touch(p)
         existing = p.extra.get("splits")
         k = 2 + (len(existing) if isinstance(existing, list) else 0)
         for extra in lines[1:]:
@@ -248,6 +249,7 @@ def set_tracking_number(
         raise ActionRefused("HAS_INCORRECT_STATUS")
     p.tracking_number = number
     p.tracking_set_at = now
+    world.touch(p)  # no timeline change (no refresh), but the posting reads differently
 
 
 def move(world: World, shop: Shop, posting_number: str, name: str, now: datetime) -> None:

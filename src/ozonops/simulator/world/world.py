@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import bisect
+import gc
 import random
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import accumulate
 
@@ -49,6 +50,7 @@ _ONE_TWO_THREE = (1, 2, 3)
 _LINES_CUM = (80, 95, 100)  # weights 80, 15, 5
 _QTY_CUM = (85, 97, 100)  # weights 85, 12, 3
 _DISCOUNTS = (0, 0, 0, 5, 10)  # percent
+_SCHEMES = tuple(Scheme)  # by value: Scheme(v) without the enum call
 _CARRIER_BY_CODE = {c.code: c for c in reversed(CARRIERS)}  # first wins, as next() did
 _LANE_TIMINGS = [
     lifecycle.LaneTiming(
@@ -66,6 +68,24 @@ _LANE_TIMINGS = [
 POSTING_CACHE_SIZE = 200_000
 # `extra` keys that only cache derived data, so a posting holding them is still pristine.
 _DERIVED_EXTRA = frozenset({"_ledger", "deadline_cancellation"})
+
+
+#: The oldest generation's threshold while a simulator runs (CPython's default is 10).
+GC_FULL_THRESHOLD = 1_000
+
+
+def relax_full_gc() -> None:
+    """Make CPython's full (oldest-generation) garbage collections rarer, for the whole process.
+
+    A world keeps up to :data:`POSTING_CACHE_SIZE` postings alive, some 20 tracked objects each,
+    and a full collection walks all of them: with the default threshold one runs every few tens
+    of thousands of postings built, which doubled the cost of building a million and made the
+    slowest list pages pause for hundreds of milliseconds. Younger generations, where nearly all
+    garbage cycles die, are collected as before. A process-wide setting, so the process that
+    owns the simulator calls it (``ozonops simulator serve``, the bench), not ``create_app``.
+    """
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(young, middle, max(old, GC_FULL_THRESHOLD))
 
 
 class World:
@@ -92,6 +112,9 @@ class World:
             for m in self.methods
         }
         self.method_by_id = {m.id: m for m in self.methods}
+        self._warehouse_by_id: dict[int, Warehouse] = {}
+        for wh in reversed(self.warehouses):  # the first of equal ids wins, as a scan would
+            self._warehouse_by_id[wh.warehouse_id] = wh
         self.sku_by_id = {k.sku: k for ks in self.skus for k in ks}
         self.history_end = config.start
         first_day = int(config.start.timestamp()) // DAY_S - config.history_days
@@ -179,8 +202,7 @@ class World:
     # --- derived state --------------------------------------------------------------------------
     def event(self, p: Posting, at: datetime | None = None) -> Event:
         """The posting's state at ``at`` (default now); the first event if it is earlier."""
-        ev = p.event_at(at or self.now())
-        return ev if ev is not None else p.timeline[0]
+        return p.timeline[max(p.event_index(at or self.now()), 0)]
 
     def cancellation(self, p: Posting, at: datetime | None = None) -> Cancellation | None:
         ev = self.event(p, at)
@@ -211,6 +233,11 @@ class World:
     def refresh(self, p: Posting) -> None:
         """Re-derive the timeline after a seller action; pins the posting in memory."""
         p.timeline = lifecycle.realize(p)
+        self.touch(p)
+
+    def touch(self, p: Posting) -> None:
+        """Record that the seller changed ``p``: what was derived from it is stale."""
+        p.version += 1
 
     def add_split(self, parent: Posting, lines: tuple[Line, ...], k: int) -> Posting:
         """A new posting split off ``parent`` when it is packed in several packages."""
@@ -247,18 +274,27 @@ class World:
         return child
 
     # --- building a posting ---------------------------------------------------------------
+    # Building is the hot path of a large world (a million postings must build in a minute),
+    # so draws are taken straight from ``rng.random`` (``x[int(u() * len(x))]`` for a choice,
+    # a bisect over cumulative weights as ``choices`` does) rather than through ``randint`` /
+    # ``choice``, which cost several Python calls each.
     def _build_posting(self, i: int) -> Posting:
         cfg = self.config
         rng = random.Random(f"{cfg.seed}:posting:{i}")
-        shop = int(self.index.shop[i])
-        scheme = Scheme(int(self.index.scheme[i]))
-        created = datetime.fromtimestamp(int(self.index.created[i]), UTC)
-        in_process_at = created + timedelta(seconds=rng.randint(20, 1800))
-        method = rng.choice(self._methods_by[(shop, scheme)])
+        u = rng.random
+        index = self.index
+        shop = int(index.shop[i])
+        scheme = _SCHEMES[index.scheme[i]]
+        created_s = int(index.created[i])
+        process_s = created_s + int(index.delay[i])  # in_process_at, epoch seconds
+        created = datetime.fromtimestamp(created_s, UTC)
+        in_process_at = datetime.fromtimestamp(process_s, UTC)
+        methods = self._methods_by[(shop, scheme)]
+        method = methods[int(u() * len(methods))]
         carrier = _CARRIER_BY_CODE[method.carrier_code]
-        lines = self._make_lines(rng, shop)
-        buyer = self._make_buyer(rng, i)
-        pickup = rng.random() < 0.72
+        lines = self._make_lines(u, shop)
+        buyer = self._make_buyer(u)
+        pickup = u() < 0.72
         timing = _LANE_TIMINGS[method.lane_index]
         plan = lifecycle.plan_posting(
             rng,
@@ -270,7 +306,8 @@ class World:
             pickup=pickup,
         )
         a = (i * _NUMBER_MUL + _NUMBER_OFF) % _NUMBER_MOD
-        order_number = f"{a:08d}-{rng.randint(1, 9999):04d}"
+        order_number = f"{a:08d}-{1 + int(u() * 9999):04d}"
+        fromts = datetime.fromtimestamp
         p = Posting(
             index=i,
             shop_index=shop,
@@ -280,9 +317,9 @@ class World:
             order_number=order_number,
             created_at=created,
             in_process_at=in_process_at,
-            shipment_date=in_process_at + timedelta(seconds=plan.shipment_offset_s),
-            delivery_date_begin=in_process_at + timedelta(seconds=plan.promised_begin_s),
-            delivery_date_end=in_process_at + timedelta(seconds=plan.promised_end_s),
+            shipment_date=fromts(process_s + plan.shipment_offset_s, UTC),
+            delivery_date_begin=fromts(process_s + plan.promised_begin_s, UTC),
+            delivery_date_end=fromts(process_s + plan.promised_end_s, UTC),
             warehouse_id=method.warehouse_id,
             delivery_method_id=method.id,
             lines=lines,
@@ -297,18 +334,21 @@ class World:
         p.timeline = lifecycle.realize(p)
         return p
 
-    def _make_lines(self, rng: random.Random, shop: int) -> tuple[Line, ...]:
+    def _make_lines(self, u: Callable[[], float], shop: int) -> tuple[Line, ...]:
         skus = self.skus[shop]
-        # cum_weights = accumulate(weights): the same draws as `weights=`, without the sums.
-        n = rng.choices(_ONE_TWO_THREE, cum_weights=_LINES_CUM)[0]
+        sku_cum = self._sku_cum[shop]
+        sku_total = sku_cum[-1]
+        hi = len(skus) - 1
+        n = _ONE_TWO_THREE[bisect.bisect(_LINES_CUM, u() * _LINES_CUM[-1])]
         picked: dict[int, Sku] = {}
-        for k in rng.choices(skus, cum_weights=self._sku_cum[shop], k=n):
+        for _ in range(n):
+            k = skus[bisect.bisect(sku_cum, u() * sku_total, 0, hi)]
             picked[k.sku] = k
         out = []
         prices = self._line_prices
         for k in picked.values():
-            qty = rng.choices(_ONE_TWO_THREE, cum_weights=_QTY_CUM)[0]
-            pct = rng.choice(_DISCOUNTS)
+            qty = _ONE_TWO_THREE[bisect.bisect(_QTY_CUM, u() * _QTY_CUM[-1])]
+            pct = _DISCOUNTS[int(u() * len(_DISCOUNTS))]
             price = prices.get((k.sku, pct))
             if price is None:
                 discount = Decimal(pct) / 100
@@ -316,30 +356,36 @@ class World:
             out.append(Line(k, qty, price))
         return tuple(out)
 
-    def _make_buyer(self, rng: random.Random, i: int) -> Buyer:
-        region = REGIONS[bisect.bisect_left(_REGION_CUM, rng.random() * _REGION_CUM[-1])]
-        city = rng.choice(region.cities)
-        if rng.random() < 0.55:
-            name = f"{rng.choice(FEMALE_FIRST_NAMES)} {rng.choice(FEMALE_LAST_NAMES)}"
-        else:
-            name = f"{rng.choice(MALE_FIRST_NAMES)} {rng.choice(MALE_LAST_NAMES)}"
-        street = rng.choice(STREET_NAMES)
+    def _make_buyer(self, u: Callable[[], float]) -> Buyer:
+        region = REGIONS[bisect.bisect_left(_REGION_CUM, u() * _REGION_CUM[-1])]
+        cities = region.cities
+        city = cities[int(u() * len(cities))]
+        first, last = (
+            (FEMALE_FIRST_NAMES, FEMALE_LAST_NAMES)
+            if u() < 0.55
+            else (MALE_FIRST_NAMES, MALE_LAST_NAMES)
+        )
+        name = f"{first[int(u() * len(first))]} {last[int(u() * len(last))]}"
+        street = STREET_NAMES[int(u() * len(STREET_NAMES))]
+        customer_id = 50_000_000 + int(u() * 40_000_001)
+        phone = f"+7{900 + int(u() * 100)}{int(u() * 10_000_000):07d}"
+        house, flat = 1 + int(u() * 120), 1 + int(u() * 300)
         return Buyer(
-            customer_id=50_000_000 + rng.randint(0, 40_000_000),
+            customer_id=customer_id,
             name=name,
-            phone=f"+7{rng.randint(900, 999)}{rng.randint(0, 9_999_999):07d}",
+            phone=phone,
             region=region.name_ru,
             city=city.name_ru,
             zone=region.zone,
             postcode=city.postcode,
-            address_tail=f"{street}, д. {rng.randint(1, 120)}, кв. {rng.randint(1, 300)}",
-            latitude=city.lat + rng.uniform(-0.05, 0.05),
-            longitude=city.lon + rng.uniform(-0.05, 0.05),
+            address_tail=f"{street}, д. {house}, кв. {flat}",
+            latitude=city.lat + (u() * 0.1 - 0.05),
+            longitude=city.lon + (u() * 0.1 - 0.05),
         )
 
     # --- convenience for fixtures ---------------------------------------------------------
     def warehouse(self, warehouse_id: int) -> Warehouse | None:
-        return next((w for w in self.warehouses if w.warehouse_id == warehouse_id), None)
+        return self._warehouse_by_id.get(warehouse_id)
 
 
 def _pristine(p: Posting) -> bool:
