@@ -42,8 +42,10 @@ GATE_DELAY_S = {"ship": 45, "delivering": 20, "last_mile": 20, "delivered": 20, 
 
 #: Cross-border rule (ozon-rules.md): not handed to delivery within 10 days => cancelled.
 HANDOVER_DEADLINE_S = 10 * D
-#: A posting left in not_accepted without a dispute is cancelled after this long [inferred].
-ARBITRATION_DEADLINE_S = 5 * D
+#: A posting stuck unscanned (not accepted at the sort centre, or handed over and never
+#: scanned) with no dispute opened is cancelled a week after it got stuck [inferred: Ozon
+#: documents the dispute, not a deadline for it].
+ARBITRATION_DEADLINE_S = 7 * D
 
 # Cancellation reasons the lifecycle uses (ids from ozon-api.md §1.7; 5xx ids are ours).
 NOT_SHIPPED_IN_TIME = Cancellation(
@@ -388,9 +390,17 @@ def plan_posting(
     return Plan(b.steps, troubles, cancellation, shipment_offset, promised_begin, promised_end)
 
 
-def _gate_deadline(posting: Posting, gate: str) -> tuple[datetime, Cancellation] | None:
+#: The event kinds a missed deadline produces, and the cancellation each stands for.
+DEADLINE_REASONS: dict[str, Cancellation] = {}
+
+
+def _gate_deadline(posting: Posting, gate: str, last: Event | None) -> tuple[datetime, str] | None:
+    """When an untaken gate cancels the posting, and the event kind that says why."""
     if gate in ("ship", "delivering"):
-        return posting.in_process_at + timedelta(seconds=HANDOVER_DEADLINE_S), NOT_SHIPPED_IN_TIME
+        return posting.in_process_at + timedelta(seconds=HANDOVER_DEADLINE_S), "not_shipped_in_time"
+    if gate == "arbitration" and last is not None:
+        # Not accepted at the sort centre (or handed over unscanned) and no dispute opened.
+        return last.at + timedelta(seconds=ARBITRATION_DEADLINE_S), "dispute_not_opened"
     return None
 
 
@@ -455,12 +465,11 @@ def realize(posting: Posting) -> list[Event]:
             at = events[-1].at
         events.append(Event(at, step.status, step.substatus, step.kind, step.provider_status))
     if blocked is not None:
-        deadline = _gate_deadline(posting, blocked)
+        deadline = _gate_deadline(posting, blocked, events[-1] if events else None)
         if deadline is not None and posting.cancellation is None:
-            when, reason = deadline
+            when, kind = deadline
             when = max(when, events[-1].at) if events else when
-            events.append(Event(when, "cancelled", "posting_canceled", "not_shipped_in_time"))
-            posting.extra["deadline_cancellation"] = reason
+            events.append(Event(when, "cancelled", "posting_canceled", kind))
     if posting.cancelled_at is not None:
         events = [ev for ev in events if ev.at < posting.cancelled_at]
         events.append(
@@ -471,3 +480,8 @@ def realize(posting: Posting) -> list[Event]:
 
 def _later_gate_taken(plan: tuple[Step, ...], i: int, taken: set[str]) -> bool:
     return any(s.gate is not None and s.gate.lstrip("?") in taken for s in plan[i + 1 :])
+
+
+DEADLINE_REASONS.update(
+    {"not_shipped_in_time": NOT_SHIPPED_IN_TIME, "dispute_not_opened": NOT_ACCEPTED_CANCEL}
+)

@@ -124,7 +124,7 @@ def _view(world: World, p: Posting, now: datetime) -> _View:
     else:
         timeline = p.timeline
     ev = world.event(p, now)
-    reached = all(e.at <= now for e in timeline if e.kind != "not_shipped_in_time")
+    reached = all(e.at <= now for e in timeline if e.kind not in lifecycle.DEADLINE_REASONS)
     return _View(p, actions, timeline, ev, waiting_gate(p.plan, actions), reached)
 
 

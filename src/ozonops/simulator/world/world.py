@@ -67,7 +67,7 @@ _LANE_TIMINGS = [
 #: changed through the API are never dropped. About 4 KB each: 200k is under 1 GB.
 POSTING_CACHE_SIZE = 200_000
 # `extra` keys that only cache derived data, so a posting holding them is still pristine.
-_DERIVED_EXTRA = frozenset({"_ledger", "deadline_cancellation"})
+_DERIVED_EXTRA = frozenset({"_ledger"})
 
 
 #: The oldest generation's threshold while a simulator runs (CPython's default is 10).
@@ -210,8 +210,8 @@ class World:
             return None
         if ev.kind == "seller_cancelled":
             return p.cancellation
-        if ev.kind == "not_shipped_in_time":
-            return lifecycle.NOT_SHIPPED_IN_TIME
+        if ev.kind in lifecycle.DEADLINE_REASONS:
+            return lifecycle.DEADLINE_REASONS[ev.kind]
         return p.cancellation_plan
 
     def tracking_number(self, p: Posting, at: datetime | None = None) -> str:
