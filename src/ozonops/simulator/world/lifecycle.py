@@ -175,15 +175,15 @@ def plan_posting(
         promised_end = promised_begin + 2 * D
 
     b.add("awaiting_packaging", "posting_created", "created")
-    cancellation: Cancellation | None = None
+
+    def end(cancellation: Cancellation | None) -> Plan:
+        return Plan(b.steps, troubles, cancellation, shipment_offset, promised_begin, promised_end)
 
     if major == "buyer_cancellation":
         b.wait(b.uniform(0.2, 0.8) * shipment_offset)
         troubles.append(Trouble("buyer_cancellation", b.t))
         b.add("cancelled", "posting_canceled", "buyer_cancelled")
-        return Plan(
-            b.steps, troubles, BUYER_CANCELLED, shipment_offset, promised_begin, promised_end
-        )
+        return end(BUYER_CANCELLED)
 
     # --- packing --------------------------------------------------------------------------
     if scheme is Scheme.FBO:
@@ -224,14 +224,7 @@ def plan_posting(
             b.add("arbitration", "posting_in_arbitration", "arbitration", gate="arbitration")
             b.wait(b.uniform(2, 6) * D)
             b.add("cancelled", "posting_canceled", "arbitration_cancelled")
-            return Plan(
-                b.steps,
-                troubles,
-                NOT_ACCEPTED_CANCEL,
-                shipment_offset,
-                promised_begin,
-                promised_end,
-            )
+            return end(NOT_ACCEPTED_CANCEL)
         if major == "arbitration":
             b.wait(b.uniform(1, 3) * D)
             troubles.append(Trouble("arbitration", b.t, "handed over but not scanned"))
@@ -283,9 +276,7 @@ def plan_posting(
                 "returned_to_sender",
                 provider_status="Возврат отправителю",
             )
-            return Plan(
-                b.steps, troubles, RETURNED_TO_SENDER, shipment_offset, promised_begin, promised_end
-            )
+            return end(RETURNED_TO_SENDER)
         b.add(
             "delivering",
             "posting_on_way_to_city",
@@ -306,9 +297,7 @@ def plan_posting(
             b.add("client_arbitration", "posting_in_client_arbitration", "client_arbitration")
             b.wait(b.uniform(2, 5) * D)
         b.add("cancelled", "posting_canceled", "lost", provider_status="Утеряно")
-        return Plan(
-            b.steps, troubles, LOST_BY_CARRIER, shipment_offset, promised_begin, promised_end
-        )
+        return end(LOST_BY_CARRIER)
     if major == "return_to_sender":
         b.wait(transit_s * 0.5)
         troubles.append(Trouble("return_to_sender", b.t))
@@ -318,9 +307,7 @@ def plan_posting(
             "returned_to_sender",
             provider_status="Возврат отправителю",
         )
-        return Plan(
-            b.steps, troubles, RETURNED_TO_SENDER, shipment_offset, promised_begin, promised_end
-        )
+        return end(RETURNED_TO_SENDER)
     b.wait(transit_s * 0.8)
 
     # --- last mile ------------------------------------------------------------------------
@@ -344,9 +331,7 @@ def plan_posting(
             b.wait(b.uniform(5, 7) * D)
             troubles.append(Trouble("failed_delivery", b.t, "not collected"))
             b.add("cancelled", "posting_canceled", "not_collected")
-            return Plan(
-                b.steps, troubles, NOT_COLLECTED, shipment_offset, promised_begin, promised_end
-            )
+            return end(NOT_COLLECTED)
         b.wait(b.uniform(0.2, 4) * D)
     else:
         b.add(
@@ -367,9 +352,7 @@ def plan_posting(
             b.wait(b.uniform(1, 3) * D)
             troubles.append(Trouble("failed_delivery", b.t, "buyer unreachable"))
             b.add("cancelled", "posting_canceled", "not_collected")
-            return Plan(
-                b.steps, troubles, NOT_COLLECTED, shipment_offset, promised_begin, promised_end
-            )
+            return end(NOT_COLLECTED)
         b.wait(b.uniform(2, 12) * H)
     if b.u() < rates.damaged * (0.5 + fragility):
         troubles.append(Trouble("damaged", b.t))
@@ -387,7 +370,7 @@ def plan_posting(
         "delivered",
         provider_status="Вручено",
     )
-    return Plan(b.steps, troubles, cancellation, shipment_offset, promised_begin, promised_end)
+    return end(None)
 
 
 #: The event kinds a missed deadline produces, and the cancellation each stands for.
