@@ -1,8 +1,8 @@
 """Tolerant responses: every response payload other SDKs' tests use parses with our model.
 
-The payloads and their kinds come from /work/shared/ozon-payloads/INDEX.md. Folders for methods
-we do not call are parsed with the nearest model where one fits (``NEAREST``) and skipped
-otherwise (``SKIPPED``).
+The payloads and their kinds come from shared/ozon-payloads/INDEX.md (see tests/shared.py).
+Folders for methods we do not call are parsed with the nearest model where one fits
+(``NEAREST``) and skipped otherwise (``SKIPPED``).
 """
 
 from __future__ import annotations
@@ -11,17 +11,16 @@ import json
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 from pydantic import BaseModel
+from tests.shared import PAYLOADS, require
 
 from ozonops.ozon import models as m
 from ozonops.ozon.errors import parse_error_body
 from ozonops.ozon.models import WIRE_MODELS
 
-PAYLOADS = Path("/work/shared/ozon-payloads")
 NEAREST: dict[str, type[BaseModel]] = {
     "/v1/review/list": m.ReviewListResponse,  # v1 list: same top-level shape as v2
     "/v3/posting/fbs/unfulfilled/list": m.FbsListV3Response,  # result{postings, count}
@@ -217,3 +216,9 @@ def test_plain_dates() -> None:
 def test_new_enum_values_do_not_fail() -> None:
     review = m.Review.model_validate({"status": "UNPROCESSED", "rating": "5", "sku": "100"})
     assert (review.status, review.rating, review.sku) == ("UNPROCESSED", 5, 100)
+
+
+def test_the_payloads_are_here_to_test() -> None:
+    """Without the shared payloads the parametrized tests above would run nothing."""
+    assert (require(PAYLOADS) / "INDEX.md").exists()
+    assert len(RESPONSES) > 50

@@ -8,14 +8,12 @@ import json
 import re
 import time
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.shared import PAYLOADS, require
 
 from ozonops.ozon.spec import SPEC_SHA256, SpecValidator, Violation, default_validator, load_spec
-
-PAYLOADS = Path("/work/shared/ozon-payloads")
 
 # The methods the simulator serves.
 SERVED = """
@@ -325,8 +323,7 @@ def test_hundred_postings_validate_quickly(validator: SpecValidator) -> None:
 
 def index_rows() -> list[tuple[str, str, str]]:
     """(method path, payload file, spec-diff) of every response payload listed in INDEX.md."""
-    if not PAYLOADS.is_dir():
-        pytest.skip(f"{PAYLOADS} is not on this machine")
+    require(PAYLOADS)
     rows, method = [], None
     for line in (PAYLOADS / "INDEX.md").read_text(encoding="utf-8").splitlines():
         if line.startswith("## "):

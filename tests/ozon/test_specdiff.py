@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.shared import ENGLISH_SPEC, require
 from typer.testing import CliRunner
 
 from ozonops.cli.app import app
@@ -14,7 +15,6 @@ from ozonops.ozon.models import methods as models_methods
 from ozonops.ozon.spec import load_spec
 from ozonops.ozon.specdiff import USED_METHODS, Finding, SpecDiff, diff_specs
 
-ENGLISH_EDITION = Path("/work/shared/ozon-openapi/seller-api-swagger-2026-08-02.json")
 runner = CliRunner()
 
 
@@ -284,9 +284,7 @@ def test_json_view_is_plain_data(new: dict[str, Any]) -> None:
 
 
 def test_english_edition_runs() -> None:
-    if not ENGLISH_EDITION.exists():
-        pytest.skip(f"{ENGLISH_EDITION} is not on this machine")
-    english = json.loads(ENGLISH_EDITION.read_bytes())
+    english = json.loads(require(ENGLISH_SPEC).read_bytes())
 
     diff = diff_specs(load_spec(), english, methods=USED_METHODS)
 

@@ -9,7 +9,6 @@ import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -32,10 +31,11 @@ from ozonops.simulator.webhooks import (
 )
 from ozonops.simulator.world import World
 from ozonops.simulator.world import chats as ch
+from tests.shared import PAYLOADS
 
 from .conftest import AsgiClient, make_world
 
-SAMPLES = Path("/work/shared/ozon-payloads/push")
+SAMPLES = PAYLOADS / "push"
 
 #: Keys the spec's push_types documents per type (tag "push_types", RU edition 2026-08-14).
 SPEC_KEYS: dict[str, set[str]] = {
