@@ -21,9 +21,11 @@ from ozonops.ozon import (
     RetryPolicy,
     WindowStats,
     iter_items,
+    read_windows,
     split_period,
 )
 from ozonops.ozon import models as m
+from ozonops.ozon.windows import plan_sizes
 from ozonops.simulator.config import FaultConfig
 
 pytestmark = pytest.mark.anyio
@@ -107,6 +109,48 @@ async def test_dense_windows_are_split_and_stay_exact() -> None:
         ]
     assert stats.splits > 0
     assert got == fbs_truth(app, since, now)
+
+
+def test_plan_sizes_cover_the_pages_and_shrink_at_the_end() -> None:
+    for pages in (1.5, 5.0, 37.0, 200.0, 1000.0):
+        sizes = plan_sizes(pages, 10, 8)
+        assert sum(sizes) == pytest.approx(pages)
+        assert max(sizes) <= 10.5 or len(sizes) == 1
+        assert sizes[-1] <= sizes[0]
+    big = plan_sizes(1000.0, 10, 8)
+    assert big[-1] == 2.0
+    assert big[-8:] == sorted(big[-8:], reverse=True)
+    assert len(big) < 1000 / 10 + 8  # the tail adds a few windows, not many
+
+
+async def test_the_reorder_buffer_stays_bounded_whatever_the_length() -> None:
+    app = big_app(rate_limit_per_second=10**6)
+    now = app.state.world.now()
+    ozon, _ = client_for(app, limit_rate=False)
+    concurrency, max_buffer = 3, 200
+    peaks = []
+    async with ozon:
+        spec = ozon.fbs_postings_list()
+        for days in (12, 30):
+            since = now - timedelta(days=days)
+            stats = WindowStats()
+            got = []
+            async for p in read_windows(
+                ozon.http,
+                spec,
+                since,
+                now,
+                concurrency=concurrency,
+                target_pages=2,
+                max_buffer=max_buffer,
+                stats=stats,
+            ):
+                got.append(p.posting_number)
+            assert got == fbs_truth(app, since, now)
+            assert stats.windows > concurrency  # windows had to wait for the buffer
+            peaks.append(stats.peak_buffer)
+    # Windows ahead stop fetching at max_buffer; at most one page per window was in flight.
+    assert max(peaks) <= max_buffer + concurrency * spec.page_size
 
 
 async def test_fbo_window_read_is_the_truth() -> None:

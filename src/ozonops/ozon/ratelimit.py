@@ -244,7 +244,7 @@ class WindowLimiter:
         store: Store,
         *,
         per_second: int = 50,
-        margin: float = 0.1,
+        margin: float = 0.05,
         per_minute: dict[str, int] | None = None,
     ) -> None:
         if per_second < 1:
@@ -308,7 +308,7 @@ class WindowLimiter:
         await self.store.pause(key, seconds)
 
 
-def memory_limiter(*, per_second: int = 50, margin: float = 0.1) -> WindowLimiter:
+def memory_limiter(*, per_second: int = 50, margin: float = 0.05) -> WindowLimiter:
     """The default: one process's budget, kept in memory."""
     return WindowLimiter(MemoryStore(), per_second=per_second, margin=margin)
 
@@ -317,7 +317,7 @@ def redis_limiter(
     url: str = "redis://127.0.0.1:6379/0",
     *,
     per_second: int = 50,
-    margin: float = 0.1,
+    margin: float = 0.05,
     prefix: str = "ozonops:rl:",
 ) -> WindowLimiter:
     """A budget shared by every process that points at the same Redis and prefix."""

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import heapq
+import itertools
 import math
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -51,6 +52,14 @@ def split_period(since: datetime, to: datetime, parts: int) -> list[tuple[dateti
 
     Also cuts at every year after ``since``: Ozon refuses a period longer than one year.
     """
+    parts = max(1, parts)
+    return split_at(since, to, [n / parts for n in range(1, parts)])
+
+
+def split_at(
+    since: datetime, to: datetime, fractions: list[float]
+) -> list[tuple[datetime, datetime]]:
+    """``[since, to]`` cut at these fractions of its length (and at every year), as above."""
     if to < since:
         return []
     cuts: list[datetime] = []
@@ -59,13 +68,34 @@ def split_period(since: datetime, to: datetime, parts: int) -> list[tuple[dateti
         cuts.append(year)
         year = add_months(year, 12)
     span = (to - since).total_seconds()
-    step = span / max(1, parts)
-    for n in range(1, max(1, parts)):
-        cuts.append(since + timedelta(seconds=step * n))
+    cuts += [since + timedelta(seconds=span * f) for f in fractions if 0 < f < 1]
     bounds = sorted({_whole_second(c) for c in cuts if since < _whole_second(c) <= to})
     starts = [since, *bounds]
     ends = [b - _TICK for b in bounds] + [to]
     return list(zip(starts, ends, strict=True))
+
+
+def plan_sizes(pages: float, target_pages: int, concurrency: int) -> list[float]:
+    """Window sizes in pages, oldest first: ``target_pages`` each, shrinking towards the end.
+
+    A window is a chain of round trips, so the read ends no sooner than its last window's
+    chain: the last ``concurrency`` windows shrink (down to two pages) so they finish together
+    instead of leaving one long chain alone at the end. Every window costs about half a call
+    more than its pages (its last page is partial), so only the tail is cut fine.
+    """
+    tail: list[float] = []
+    left = pages
+    for k in range(1, concurrency + 1):
+        size = max(2.0, target_pages * k / (concurrency + 1))
+        if left <= size:
+            break
+        tail.append(size)
+        left -= size
+    if left < 1 and tail:  # less than a page left over: no window of its own
+        tail[-1] += left
+        return tail[::-1]
+    bulk = max(1, round(left / target_pages))
+    return [left / bulk] * bulk + tail[::-1]
 
 
 def _whole_second(t: datetime) -> datetime:
@@ -279,7 +309,7 @@ async def read_windows(
     """
     stats = stats if stats is not None else WindowStats()
     if max_buffer is None:
-        max_buffer = 2 * concurrency * target_pages * spec.page_size
+        max_buffer = concurrency * target_pages * spec.page_size
     reader = _Reader(
         http,
         spec,
@@ -290,11 +320,15 @@ async def read_windows(
     )
     density = await reader.probe(since, to)
     pages = density * max((to - since).total_seconds(), 1.0) / spec.page_size
-    parts = max(1, math.ceil(pages / target_pages))
-    reader.windows = [
-        _Window(a, b, a, planned_pages=pages / parts if density else math.inf)
-        for a, b in split_period(since, to, parts)
-    ]
+    if density:
+        sizes = plan_sizes(pages, target_pages, concurrency)
+        ends = list(itertools.accumulate(sizes))
+        cut = split_at(since, to, [e / ends[-1] for e in ends[:-1]])
+    else:
+        cut = split_period(since, to, 1)
+    # A split compares a window's first page with the largest planned size.
+    planned = max(sizes) if density else math.inf
+    reader.windows = [_Window(a, b, a, planned_pages=planned) for a, b in cut]
     stats.windows = len(reader.windows)
     tasks: set[asyncio.Task[None]] = set()
     last_key: datetime | None = None

@@ -160,6 +160,19 @@ IntList = Many[Annotated[int, BeforeValidator(_to_int)]]
 """A list of int64 (SKUs, ids) that the spec types as strings and examples send as numbers."""
 
 
+_KNOWN_KEYS: dict[type[BaseModel], frozenset[str]] = {}
+
+
+def _known_keys(model: type[BaseModel]) -> frozenset[str]:
+    """A model's field names and aliases, computed once per class (parsing calls this a lot)."""
+    known = _KNOWN_KEYS.get(model)
+    if known is None:
+        fields = model.model_fields
+        known = frozenset(fields) | {f.alias for f in fields.values() if f.alias}
+        _KNOWN_KEYS[model] = known
+    return known
+
+
 class Response(BaseModel):
     """Base of every response model: tolerant, and keeps unknown fields in ``model_extra``."""
 
@@ -171,9 +184,9 @@ class Response(BaseModel):
     @classmethod
     def _nulls_mean_default(cls, data: Any) -> Any:
         if isinstance(data, dict):
-            known = cls.model_fields.keys() | {
-                f.alias for f in cls.model_fields.values() if f.alias
-            }
+            if None not in data.values():  # the usual case: nothing to drop, nothing to copy
+                return data
+            known = _known_keys(cls)
             return {k: v for k, v in data.items() if v is not None or k not in known}
         if data is None:
             return {}
