@@ -227,3 +227,29 @@ def test_serve_busy_port_is_a_usage_error() -> None:
         result = runner.invoke(app, ["simulator", "serve", "--port", str(port)])
 
     _assert_usage_error(result, f"127.0.0.1:{port}", "--port")
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--trouble", "meteor=0.5"], "meteor"),
+        (["--trouble", "lost"], "NAME=RATE"),
+        (["--trouble", "lost=often"], "'often'"),
+        (["--trouble", "lost=1.5"], "lost"),
+        (["--outcome", "review=-1"], "review"),
+    ],
+)
+def test_serve_bad_rates_are_usage_errors(args: list[str], named: str) -> None:
+    result = runner.invoke(app, ["simulator", "serve", *args])
+
+    _assert_usage_error(result, named)
+
+
+def test_rates_apply_over_the_defaults() -> None:
+    from ozonops.cli.app import _rates
+    from ozonops.simulator.config import TroubleRates
+
+    rates = _rates("--trouble", ["lost=0.2", "customs-hold=0"], TroubleRates)
+    assert rates.lost == 0.2
+    assert rates.customs_hold == 0.0
+    assert rates.stall == TroubleRates().stall

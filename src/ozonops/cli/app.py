@@ -31,7 +31,7 @@ from ozonops.config import Settings, ShopCredentials, load_settings
 from ozonops.log import configure_logging
 from ozonops.ozon import MethodSnapshot, RetryPolicy, ShopClients, ShopReport, diagnose
 from ozonops.ozon.specdiff import USED_METHODS, InvalidSpecError, diff_specs, parse_spec
-from ozonops.simulator.config import FaultConfig, SimConfig
+from ozonops.simulator.config import FaultConfig, OutcomeRates, SimConfig, TroubleRates
 
 __all__ = ["app", "main"]
 
@@ -92,6 +92,20 @@ def simulator_serve(
     webhook_url: Annotated[
         str | None, typer.Option(help="Push-notification URL, set for every shop.")
     ] = None,
+    trouble: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Trouble rate per posting, NAME=RATE (repeatable), e.g. --trouble lost=0.05. "
+            f"Names: {', '.join(TroubleRates.model_fields)}."
+        ),
+    ] = None,
+    outcome: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Buyer outcome rate, NAME=RATE (repeatable). "
+            f"Names: {', '.join(OutcomeRates.model_fields)}."
+        ),
+    ] = None,
 ) -> None:
     """Serve a seeded Ozon Seller API simulator until Ctrl+C."""
     options: dict[str, Any] = {
@@ -101,10 +115,10 @@ def simulator_serve(
         "history_days": history_days,
         "speed": speed,
         "autopilot": autopilot,
+        "troubles": _rates("--trouble", trouble or [], TroubleRates),
+        "outcomes": _rates("--outcome", outcome or [], OutcomeRates),
     }
     if webhook_url is not None:
-        if "webhook_url" not in SimConfig.model_fields:
-            _fail("--webhook-url is not supported by this simulator build yet; leave it out")
         options["webhook_url"] = webhook_url
     settings = _load_settings()
     _serve(
@@ -365,6 +379,27 @@ def _bind(*, host: str, port: int) -> socket.socket:
             "or pass another --port"
         )
     return listener
+
+
+def _rates(flag: str, given: Sequence[str], model: type[TroubleRates | OutcomeRates]) -> Any:
+    """``NAME=RATE`` pairs over the model's defaults; a bad pair stops with a clear line."""
+    values: dict[str, float] = {}
+    for pair in given:
+        name, sep, raw = pair.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or name not in model.model_fields:
+            _fail(
+                f"{flag} {pair!r}: expected NAME=RATE with NAME one of "
+                f"{', '.join(model.model_fields)}"
+            )
+        try:
+            values[name] = float(raw)
+        except ValueError:
+            _fail(f"{flag} {pair!r}: {raw!r} is not a number between 0 and 1")
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        _fail(f"{flag}: {_describe(exc, flags=False)}")
 
 
 def _sim_config(options: dict[str, Any]) -> SimConfig:
