@@ -17,7 +17,7 @@ import pytest
 
 from ozonops.simulator.app import create_app
 from ozonops.simulator.routes import finance_transactions
-from ozonops.simulator.world import World, ledger
+from ozonops.simulator.world import World, accruals, ledger
 from ozonops.simulator.world.aftersales_derive import derive_returns
 from ozonops.simulator.world.money import line_money
 
@@ -178,7 +178,7 @@ def test_month_is_the_same_money_in_every_method(
 
 def test_realization_agrees_with_the_transactions(ozon: OzonCaller, world: World) -> None:
     ops = walk(ozon, {"date": OCT}, page_size=1000)
-    sold = [op for op in ops if op["operation_type"] in ledger.REALIZATION_OPS]
+    sold = [op for op in ops if op["operation_type"] in accruals.REALIZATION_OPS]
     assert sold
     ledger_net = sum((d(o["accruals_for_sale"]) + d(o["sale_commission"]) for o in sold), 0)
     ledger_commission = -sum((d(o["sale_commission"]) for o in sold), Decimal(0))
@@ -212,7 +212,7 @@ def test_realization_agrees_with_the_transactions(ozon: OzonCaller, world: World
     qty = sum(r["delivery_commission"]["quantity"] for r in rows)
     truth = 0
     for o in sold:
-        if o["operation_type"] == ledger.DELIVERED:
+        if o["operation_type"] == accruals.DELIVERED:
             p = world.find_posting(world.shops[0], o["posting"]["posting_number"])
             assert p is not None
             truth += sum(line.quantity for line in p.lines)
@@ -323,7 +323,7 @@ def _check_lost(ozon: OzonCaller, world: World) -> None:
         comp_at = cancelled + ledger.LOSS_COMPENSATION_DELAY
         shop = world.shops[p.shop_index]
         ops = walk_posting(ozon, p.posting_number, shop)
-        comp = [op for op in ops if op["operation_type"] == ledger.COMPENSATION_OP]
+        comp = [op for op in ops if op["operation_type"] == accruals.COMPENSATION_OP]
         if comp_at > world.now():
             assert comp == []
             continue
@@ -371,7 +371,7 @@ def test_seller_fault_cancellation_costs_a_fee() -> None:
         if not p.timeline or p.timeline[-1].kind != "not_shipped_in_time":
             continue
         ops = ledger.visible(world, p, world.now())
-        assert [op.operation_type for op in ops] == [ledger.ITEM_RETURN]
+        assert [op.operation_type for op in ops] == [accruals.ITEM_RETURN]
         gross = sum((line.price * line.quantity for line in p.lines), Decimal(0))
         assert -ops[0].amount == min((gross * Decimal("0.03")).quantize(Decimal("0.01")), 1500)
         fined += 1
@@ -398,7 +398,7 @@ def test_returns_follow_the_aftersales_model(world: World) -> None:
         p = world.posting(i)
         items = [it for it in derive_returns(world.config, p) if it.type == "ClientReturn"]
         ops = ledger.posting_operations(world, p)
-        backs = [op for op in ops if op.operation_type == ledger.CLIENT_RETURN]
+        backs = [op for op in ops if op.operation_type == accruals.CLIENT_RETURN]
         if p.scheme.is_rfbs:  # rFBS requests: test_finance_rfbs.py
             assert not items
             continue
@@ -406,6 +406,6 @@ def test_returns_follow_the_aftersales_model(world: World) -> None:
         for item, op in zip(items, backs, strict=True):
             arrived = next(s.at for s in item.steps if s.sys_name == "ReturnedToOzon")
             assert op.at == arrived
-            assert -op.total(ledger.RETURN_SALE) == item.line.price * item.quantity
+            assert -op.total(accruals.RETURN_SALE) == item.line.price * item.quantity
             returned += op.at <= now
     assert returned > 5

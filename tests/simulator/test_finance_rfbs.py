@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from ozonops.simulator.app import create_app
-from ozonops.simulator.world import Posting, Shop, World, aftersales, ledger, ledger_rfbs
+from ozonops.simulator.world import Posting, Shop, World, accruals, aftersales, ledger, ledger_rfbs
 from ozonops.simulator.world.aftersales_derive import RfbsRequest
 from ozonops.simulator.world.money import line_money
 
@@ -86,8 +86,8 @@ def requests(world: World) -> Iterator[tuple[Posting, RfbsRequest]]:
             yield p, req
 
 
-def rfbs_money_ops(world: World, p: Posting) -> list[ledger.Operation]:
-    kinds = (ledger.CLIENT_RETURN, ledger.RFBS_TRANSFER_OP)
+def rfbs_money_ops(world: World, p: Posting) -> list[accruals.Operation]:
+    kinds = (accruals.CLIENT_RETURN, accruals.RFBS_TRANSFER_OP)
     return [op for op in ledger.posting_operations(world, p) if op.operation_type in kinds]
 
 
@@ -103,12 +103,12 @@ def test_requests_book_what_their_outcome_says(long_world: World) -> None:
         m = line_money(req.line, p.scheme)
         if "MONEY_RETURNED" in states:
             at = states["MONEY_RETURNED"].at
-            assert [op.operation_type for op in ops] == [ledger.CLIENT_RETURN]
+            assert [op.operation_type for op in ops] == [accruals.CLIENT_RETURN]
             (op,) = ops
             assert op.at == at
             assert op.lines == (req.line,)
-            assert op.total(ledger.RETURN_SALE) == -req.line.price
-            assert op.total(ledger.RETURN_COMMISSION) == (
+            assert op.total(accruals.RETURN_SALE) == -req.line.price
+            assert op.total(accruals.RETURN_COMMISSION) == (
                 m.commission_amount / m.quantity
             ).quantize(Decimal("0.01"))
             seen["refund"] += at <= now
@@ -116,7 +116,7 @@ def test_requests_book_what_their_outcome_says(long_world: World) -> None:
             offer = states["PARTIAL_COMPENSATION_OFFERED"].decision
             assert offer is not None
             assert offer.compensation_amount is not None
-            assert [op.operation_type for op in ops] == [ledger.RFBS_TRANSFER_OP]
+            assert [op.operation_type for op in ops] == [accruals.RFBS_TRANSFER_OP]
             assert ops[0].at == states["PARTIAL_COMPENSATION_RETURNED"].at
             assert ops[0].amount == -offer.compensation_amount
             assert ops[0].transaction_type == "transferDelivery"
@@ -141,9 +141,9 @@ def _shop_with_rfbs_money(world: World, since: datetime, to: datetime) -> tuple[
     for shop in world.shops:
         ops = ledger.operations(world, shop, since, to, world.now())
         refunds = sum(
-            op.operation_type == ledger.CLIENT_RETURN and op.posting.scheme.is_rfbs for op in ops
+            op.operation_type == accruals.CLIENT_RETURN and op.posting.scheme.is_rfbs for op in ops
         )
-        transfers = sum(op.operation_type == ledger.RFBS_TRANSFER_OP for op in ops)
+        transfers = sum(op.operation_type == accruals.RFBS_TRANSFER_OP for op in ops)
         if (refunds and transfers) and refunds + transfers > best[1] + best[2]:
             best = (shop.index, refunds, transfers)
     assert best[1], "expected a month with rFBS refunds"
@@ -166,10 +166,10 @@ def test_month_with_rfbs_refunds_agrees_everywhere(
     rfbs_back = [
         op
         for op in ops
-        if op["operation_type"] == ledger.CLIENT_RETURN
+        if op["operation_type"] == accruals.CLIENT_RETURN
         and op["posting"]["delivery_schema"] == "RFBS"
     ]
-    moved = [op for op in ops if op["operation_type"] == ledger.RFBS_TRANSFER_OP]
+    moved = [op for op in ops if op["operation_type"] == accruals.RFBS_TRANSFER_OP]
     assert len(rfbs_back) == refunds
     assert len(moved) == transfers
     for op in rfbs_back:
@@ -242,7 +242,7 @@ def test_month_with_rfbs_refunds_agrees_everywhere(
         ret = row["return_commission"]
         assert ret["quantity"] >= 1
         assert d(ret["amount"]) >= -d(op["accruals_for_sale"])
-    sold = [o for o in ops if o["operation_type"] in ledger.REALIZATION_OPS]
+    sold = [o for o in ops if o["operation_type"] in accruals.REALIZATION_OPS]
     net = sum((d(o["accruals_for_sale"]) + d(o["sale_commission"]) for o in sold), Decimal(0))
     pnet = sum(
         (d(r["delivery_commission"]["total"]) - d(r["return_commission"]["total"]) for r in rows),
@@ -251,7 +251,7 @@ def test_month_with_rfbs_refunds_agrees_everywhere(
     assert pnet == net
     returned = sum((d(r["return_commission"]["amount"]) for r in rows), Decimal(0))
     assert returned == -sum(
-        (d(o["accruals_for_sale"]) for o in sold if o["operation_type"] == ledger.CLIENT_RETURN),
+        (d(o["accruals_for_sale"]) for o in sold if o["operation_type"] == accruals.CLIENT_RETURN),
         Decimal(0),
     )
 
@@ -261,7 +261,7 @@ def _partial_ids(world: World, shop: Shop) -> set[int]:
     return {
         op.operation_id
         for op in ledger.operations(world, shop, lo, hi, world.now())
-        if op.total(ledger.PARTIAL_COMPENSATION)
+        if op.total(accruals.PARTIAL_COMPENSATION)
     }
 
 
@@ -306,7 +306,7 @@ def test_refund_decision_shows_at_once(ozon: OzonCaller, world: World) -> None:
     window = _day_window(now)
     before = _ops_of(ozon, shop, window, p.posting_number)  # fills the query cache
     totals_before = ozon.ok(TOTALS, {"date": window, "transaction_type": "all"}, shop=shop)
-    assert not [op for op in before if op["operation_type"] == ledger.CLIENT_RETURN]
+    assert not [op for op in before if op["operation_type"] == accruals.CLIENT_RETURN]
     ozon.ok(ACTION, {"return_id": req.return_id, "id": 50, "return_for_back_way": 120}, shop=shop)
     assert (
         ozon.ok(GET, {"return_id": req.return_id}, shop=shop)["returns"]["state"]["state"]
@@ -316,12 +316,12 @@ def test_refund_decision_shows_at_once(ozon: OzonCaller, world: World) -> None:
     after = _ops_of(ozon, shop, window, p.posting_number)
     new = [op for op in after if op not in before]
     assert sorted(op["operation_type"] for op in new) == sorted(
-        [ledger.CLIENT_RETURN, ledger.RFBS_TRANSFER_OP]
+        [accruals.CLIENT_RETURN, accruals.RFBS_TRANSFER_OP]
     )
     assert all(op_time(op) == now.replace(microsecond=0) for op in new)
-    back = next(op for op in new if op["operation_type"] == ledger.CLIENT_RETURN)
+    back = next(op for op in new if op["operation_type"] == accruals.CLIENT_RETURN)
     assert d(back["accruals_for_sale"]) == -req.line.price
-    postage = next(op for op in new if op["operation_type"] == ledger.RFBS_TRANSFER_OP)
+    postage = next(op for op in new if op["operation_type"] == accruals.RFBS_TRANSFER_OP)
     assert d(postage["amount"]) == -120
     totals_after = ozon.ok(TOTALS, {"date": window, "transaction_type": "all"}, shop=shop)
     change = sum((d(v) for v in totals_after["result"].values()), Decimal(0)) - sum(
@@ -332,9 +332,9 @@ def test_refund_decision_shows_at_once(ozon: OzonCaller, world: World) -> None:
     assert [op["operation_id"] for op in by_number if op in new] == [
         op["operation_id"] for op in new
     ]
-    accruals = ozon.ok(POSTINGS, {"posting_numbers": [p.posting_number]}, shop=shop)
-    type_ids = {a["type_id"] for a in accruals["posting_accruals"][0]["accruals"]}
-    assert {ledger.RETURN_SALE.id, ledger.BACK_WAY_REFUND.id} <= type_ids
+    answer = ozon.ok(POSTINGS, {"posting_numbers": [p.posting_number]}, shop=shop)
+    type_ids = {a["type_id"] for a in answer["posting_accruals"][0]["accruals"]}
+    assert {accruals.RETURN_SALE.id, accruals.BACK_WAY_REFUND.id} <= type_ids
 
 
 def test_partial_compensation_and_rejection(ozon: OzonCaller, world: World) -> None:
@@ -360,13 +360,13 @@ def test_partial_compensation_and_rejection(ozon: OzonCaller, world: World) -> N
     assert not [
         op
         for op in walk_posting(ozon, p.posting_number, shop)
-        if op["operation_type"] == ledger.RFBS_TRANSFER_OP
+        if op["operation_type"] == accruals.RFBS_TRANSFER_OP
     ]
     world.clock.advance(req.partial_answer.total_seconds() + 1)
     got = [
         op
         for op in walk_posting(ozon, p.posting_number, shop)
-        if op["operation_type"] == ledger.RFBS_TRANSFER_OP
+        if op["operation_type"] == accruals.RFBS_TRANSFER_OP
     ]
     if req.accepts_partial:
         assert len(got) == 1
@@ -382,7 +382,7 @@ def test_partial_compensation_and_rejection(ozon: OzonCaller, world: World) -> N
     ops2 = [
         op
         for op in ledger.visible(world, p2, world.now())
-        if op.operation_type == ledger.CLIENT_RETURN
+        if op.operation_type == accruals.CLIENT_RETURN
     ]
     steps = {s.state for s in aftersales.rfbs_steps(world, req2)}
     assert bool(ops2) == ("MONEY_RETURNED" in steps)
@@ -410,7 +410,7 @@ def test_approved_return_is_refunded_after_the_check(ozon: OzonCaller, world: Wo
     got = [
         op
         for op in walk_posting(ozon, p.posting_number, shop)
-        if op["operation_type"] == ledger.CLIENT_RETURN
+        if op["operation_type"] == accruals.CLIENT_RETURN
     ]
     assert len(got) == 1
     assert op_time(got[0]) == world.now().replace(microsecond=0)

@@ -12,12 +12,8 @@ from typing import Any
 import pytest
 
 from ozonops.simulator.render.postings import HANDOVER_KINDS
-from ozonops.simulator.routes.postings_fbs import (
-    MAX_PROCESS_DELAY,
-    UNFULFILLED_STATUSES,
-    FbsFilter,
-    list_fbs,
-)
+from ozonops.simulator.routes.fbs_selection import MAX_PROCESS_DELAY, FbsFilter, list_fbs
+from ozonops.simulator.routes.postings_fbs import UNFULFILLED_STATUSES
 from ozonops.simulator.routing import iso
 from ozonops.simulator.world import Shop, World
 from ozonops.simulator.world.model import Posting, Scheme

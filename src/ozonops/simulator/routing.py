@@ -82,6 +82,22 @@ def parse_time(value: Any, field_name: str) -> datetime:
     return dt.astimezone(UTC)
 
 
+def parse_optional_time(value: Any, field_name: str) -> datetime | None:
+    """:func:`parse_time`, or None when the field is absent (missing, null or empty)."""
+    return parse_time(value, field_name) if value else None
+
+
+def int_ids(values: Any, field: str) -> list[int]:
+    """A request's id list (absent: empty) as integers; 400 naming the first that is not one."""
+    out = []
+    for v in values or []:
+        try:
+            out.append(int(v))
+        except (TypeError, ValueError):
+            raise bad_request(f"{field}: {v!r} is not an integer id", field=field) from None
+    return out
+
+
 def get(body: dict[str, Any], *path: str, default: Any = None) -> Any:
     """``body[a][b]...`` or ``default`` when any level is missing or null."""
     cur: Any = body

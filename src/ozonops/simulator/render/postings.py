@@ -18,9 +18,8 @@ out, so answers validate against the schema. As Ozon does, FBS postings carry no
 or ``addressee`` (Ozon hides the buyer); rFBS postings show the buyer and the address.
 Money comes only from :func:`ozonops.simulator.world.money.line_money`.
 
-The list shapes are cached per world (:class:`RenderCache`): a posting reads the same until
-its current event changes, the seller changes it (``Posting.version``), or the chat window
-closes, so those make the key. Cached dicts are shared between answers: never change them.
+The list shapes are cached per world (:mod:`.cache`); cached dicts are shared between answers:
+never change them.
 
 Spec quirk: the description of the v4 list's ``status`` lists every status but ``delivered``
 (ozon-api.md §2.1). The schema itself has no enum there (a plain string), and Ozon does return
@@ -30,19 +29,16 @@ delivered postings in the list, so we show ``delivered`` and the answer validate
 from __future__ import annotations
 
 import random
-import threading
-import weakref
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from ozonops.simulator.reference.names import MALE_FIRST_NAMES, MALE_LAST_NAMES
+from ozonops.simulator.render.cache import render_cache
 from ozonops.simulator.routing import iso
 from ozonops.simulator.world import World
-from ozonops.simulator.world.actions import available_actions, chat_open
+from ozonops.simulator.world.actions import available_actions
 from ozonops.simulator.world.model import Event, Posting, Scheme
 from ozonops.simulator.world.money import CURRENCY, line_money
 
@@ -102,11 +98,6 @@ def delivering_date(p: Posting, now: datetime) -> datetime | None:
         if ev.kind in HANDOVER_KINDS:
             return ev.at
     return None
-
-
-def last_status_change(world: World, p: Posting, now: datetime) -> datetime:
-    """The time of the posting's latest realized event at or before ``now``."""
-    return world.event(p, now).at
 
 
 def previous_substatus(p: Posting, ev: Event, now: datetime) -> str:
@@ -346,51 +337,6 @@ def _common(world: World, p: Posting, now: datetime, w: With) -> tuple[JSON, Eve
     if w.legal_info:
         out["legal_info"] = dict(_LEGAL)
     return out, ev
-
-
-# --- the render cache ----------------------------------------------------------------------------
-#: Rendered postings kept per world (least recently used go first); about 3 KB each.
-RENDER_CACHE_SIZE = 50_000
-
-Renderer = Callable[[World, Posting, datetime, With], JSON]
-
-
-class RenderCache:
-    """A bounded LRU of rendered postings, keyed by what the rendering depends on."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._lock = threading.Lock()
-        self._items: OrderedDict[tuple[object, ...], JSON] = OrderedDict()
-
-    def render(self, fn: Renderer, world: World, p: Posting, now: datetime, w: With) -> JSON:
-        k = p.event_index(now)
-        ev = p.timeline[max(k, 0)]
-        # Everything a shape shows at `now` follows from these (see the module docstring).
-        key = (fn, p.posting_number, p.version, k, chat_open(p, ev, now), w)
-        with self._lock:
-            out = self._items.get(key)
-            if out is not None:
-                self._items.move_to_end(key)
-                return out
-        out = fn(world, p, now, w)
-        with self._lock:
-            self._items[key] = out
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return out
-
-
-_CACHES: weakref.WeakKeyDictionary[World, RenderCache] = weakref.WeakKeyDictionary()
-_CACHES_LOCK = threading.Lock()
-
-
-def render_cache(world: World) -> RenderCache:
-    cache = _CACHES.get(world)
-    if cache is None:
-        with _CACHES_LOCK:
-            cache = _CACHES.setdefault(world, RenderCache(RENDER_CACHE_SIZE))
-    return cache
 
 
 # --- the three shapes ---------------------------------------------------------------------------

@@ -41,8 +41,8 @@ from functools import partial
 from typing import Any
 
 from ozonops.simulator.errors import bad_request, forbidden
-from ozonops.simulator.routes.stock import int_ids
-from ozonops.simulator.routing import JSON, Ctx, route
+from ozonops.simulator.paging import check_limit, check_offset
+from ozonops.simulator.routing import JSON, Ctx, int_ids, route
 from ozonops.simulator.world import Shop, Sku
 from ozonops.simulator.world.analytics import (
     MSK,
@@ -125,12 +125,8 @@ def analytics_data(ctx: Ctx) -> JSON:
         raise bad_request(
             f"InvalidArgument: metrics: at most {MAX_METRICS} metrics are allowed", field="metrics"
         )
-    limit = body.get("limit")
-    if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise bad_request(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
-    offset = body.get("offset") or 0
-    if offset < 0:
-        raise bad_request("offset must not be negative", field="offset")
+    limit = check_limit(body.get("limit"), MAX_LIMIT)
+    offset = check_offset(body.get("offset") or 0)
     today = msk_day(ctx.now)
     if not is_premium(ctx.shop):
         if first < months_back(today, FREE_MONTHS):
@@ -257,10 +253,9 @@ def turnover_stocks(ctx: Ctx) -> JSON:
     offset = body.get("offset") or 0
     if not wanted and limit is None:
         raise bad_request("limit is required when sku is not set", field="limit")
-    if limit is not None and not 1 <= limit <= MAX_LIMIT:
-        raise bad_request(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
-    if offset < 0:
-        raise bad_request("offset must not be negative", field="offset")
+    if limit is not None:
+        check_limit(limit, MAX_LIMIT)
+    check_offset(offset)
     book = shop_stock(ctx.world, ctx.shop.index, ctx.now)
     skus = sorted(book.skus, key=lambda k: k.sku)
     if wanted:

@@ -8,13 +8,11 @@ Plus or Premium Pro (403 otherwise); list and history do not. Refusals of the ti
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from datetime import datetime
 from typing import Any
 
 from ozonops.simulator.errors import bad_request, conflict, forbidden, not_found
+from ozonops.simulator.paging import check_limit, decode_cursor, encode_cursor, invalid_cursor
 from ozonops.simulator.routing import JSON, Ctx, get, iso, route
 from ozonops.simulator.world import chats as ch
 
@@ -58,24 +56,19 @@ def _render_message(chat: ch.Chat, m: ch.Message, now: datetime) -> dict[str, An
 
 def _limit(body: dict[str, Any], default: int, maximum: int) -> int:
     limit = body.get("limit")
-    if limit is None:
-        return default
-    if not isinstance(limit, int) or limit < 1 or limit > maximum:
-        raise bad_request(f"limit must be between 1 and {maximum}", field="limit")
-    return limit
+    return default if limit is None else check_limit(limit, maximum)
 
 
 def _encode_cursor(chat: ch.Chat) -> str:
-    raw = json.dumps({"t": int(chat.created_at.timestamp() * 1000), "id": chat.chat_id})
-    return base64.urlsafe_b64encode(raw.encode()).decode()
+    return encode_cursor({"t": int(chat.created_at.timestamp() * 1000), "id": chat.chat_id})
 
 
 def _decode_cursor(cursor: str) -> tuple[int, str]:
+    data = decode_cursor(cursor)
     try:
-        data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         return int(data["t"]), str(data["id"])
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError):
-        raise bad_request("invalid cursor", field="cursor") from None
+    except (ValueError, KeyError, TypeError):
+        raise invalid_cursor() from None
 
 
 @route("/v3/chat/list")

@@ -15,8 +15,6 @@ Decisions where the spec is silent [inferred]:
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -25,6 +23,14 @@ from typing import Any
 import numpy as np
 
 from ozonops.simulator.errors import bad_request, not_found
+from ozonops.simulator.paging import (
+    check_limit,
+    check_offset,
+    check_period_length,
+    decode_cursor,
+    encode_cursor,
+    invalid_cursor,
+)
 from ozonops.simulator.routing import JSON, Ctx, get, iso, parse_time, route
 from ozonops.simulator.world import Posting, Shop, World
 
@@ -47,7 +53,7 @@ _PAYMENT_TYPES = (
 _CENT = Decimal("0.01")
 
 
-# --- period, cursor -------------------------------------------------------------------------
+# --- period, candidates -------------------------------------------------------------------------
 def _period(ctx: Ctx, *, required: bool) -> tuple[datetime, datetime]:
     raw_since = get(ctx.body, "filter", "since")
     raw_to = get(ctx.body, "filter", "to")
@@ -55,25 +61,8 @@ def _period(ctx: Ctx, *, required: bool) -> tuple[datetime, datetime]:
         raise bad_request("filter.since and filter.to are required", field="filter")
     to = parse_time(raw_to, "filter.to") if raw_to is not None else ctx.now
     since = parse_time(raw_since, "filter.since") if raw_since is not None else to - MAX_PERIOD
-    if to - since > MAX_PERIOD:
-        raise bad_request("PERIOD_IS_TOO_LONG", field="filter")
+    check_period_length(to, latest=since + MAX_PERIOD, field="filter")
     return since, to
-
-
-def encode_cursor(data: dict[str, Any]) -> str:
-    raw = json.dumps(data, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, field: str = "cursor") -> dict[str, Any]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        data = json.loads(raw)
-    except (ValueError, json.JSONDecodeError):
-        raise bad_request("invalid cursor", field=field) from None
-    if not isinstance(data, dict):
-        raise bad_request("invalid cursor", field=field)
-    return data
 
 
 def _candidates(world: World, shop: Shop, since: datetime, to: datetime, numbers: set[str]) -> Any:
@@ -328,17 +317,14 @@ def _descending(value: Any) -> bool:
 @route("/v3/posting/fbo/list")
 def list_v3(ctx: Ctx) -> JSON:
     body = ctx.body
-    limit = int(body.get("limit") or 0)
-    if not 1 <= limit <= 100:
-        raise bad_request("limit must be between 1 and 100", field="limit")
+    limit = check_limit(int(body.get("limit") or 0), 100)
     since, to = _period(ctx, required=False)
     descending = _descending(body.get("sort_dir"))
     after: int | None = None
     if body.get("cursor"):
-        state = decode_cursor(str(body["cursor"]))
-        last = state.get("last")
+        last = decode_cursor(str(body["cursor"])).get("last")
         if not isinstance(last, int):
-            raise bad_request("invalid cursor", field="cursor")
+            raise invalid_cursor()
         after = last
     numbers = _numbers(ctx)
     statuses = set(get(body, "filter", "statuses", default=[]))
@@ -370,12 +356,8 @@ def list_v3(ctx: Ctx) -> JSON:
 @route("/v2/posting/fbo/list")
 def list_v2(ctx: Ctx) -> JSON:
     body = ctx.body
-    limit = int(body.get("limit") or 0)
-    if not 1 <= limit <= 1000:
-        raise bad_request("limit must be between 1 and 1000", field="limit")
-    offset = int(body.get("offset") or 0)
-    if offset < 0:
-        raise bad_request("offset must not be negative", field="offset")
+    limit = check_limit(int(body.get("limit") or 0), 1000)
+    offset = check_offset(int(body.get("offset") or 0))
     if offset > MAX_OFFSET:
         raise bad_request("MAX_OFFSET_EXCEEDED", field="offset")
     since, to = _period(ctx, required=True)

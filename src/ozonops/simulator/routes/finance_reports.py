@@ -34,11 +34,11 @@ from typing import Any
 from ozonops.simulator.errors import bad_request
 from ozonops.simulator.routes.finance_transactions import date_pair, num
 from ozonops.simulator.routing import JSON, Ctx, iso, route
-from ozonops.simulator.world import Shop, World, ledger
-from ozonops.simulator.world.ledger import Operation
+from ozonops.simulator.world import Shop, World, accruals, ledger
+from ozonops.simulator.world.accruals import Operation
 from ozonops.simulator.world.money import CENT, CURRENCY
 
-ZERO = ledger.ZERO
+ZERO = accruals.ZERO
 FIRST_REPORT = (2023, 8)
 REPORT_READY_DAY = 5
 MAX_CASH_FLOW_PAGE_SIZE = 1000
@@ -97,7 +97,7 @@ def realization_rows(
     since, to = ledger.month_bounds(year, month)
     rows: dict[tuple[str, int, Decimal], _Row] = {}
     for op in ledger.operations(world, shop, since, to, now):
-        if op.operation_type not in ledger.REALIZATION_OPS:
+        if op.operation_type not in accruals.REALIZATION_OPS:
             continue
         p = op.posting
         names = {line.sku.sku: line.sku for line in op.lines}
@@ -117,8 +117,8 @@ def realization_rows(
                     p.posting_number if per_posting else "",
                     p.created_at.date().isoformat(),
                 )
-            side = row.sold if op.operation_type == ledger.DELIVERED else row.returned
-            if c.type in (ledger.SALE, ledger.RETURN_SALE):
+            side = row.sold if op.operation_type == accruals.DELIVERED else row.returned
+            if c.type in (accruals.SALE, accruals.RETURN_SALE):
                 side.quantity += c.quantity
                 side.amount += abs(c.amount)
             else:
@@ -232,7 +232,7 @@ def _period(begin: datetime, end: datetime) -> dict[str, Any]:
     return {"begin": iso(begin), "end": iso(end), "id": period_id(begin)}
 
 
-TypeSums = dict[ledger.AccrualType, Decimal]
+TypeSums = dict[accruals.AccrualType, Decimal]
 
 
 def by_type(ops: list[Operation]) -> TypeSums:
@@ -251,7 +251,7 @@ def flows(sums: TypeSums) -> dict[str, Decimal]:
     return out
 
 
-def _largest(sums: TypeSums, types: tuple[ledger.AccrualType, ...]) -> dict[str, Any]:
+def _largest(sums: TypeSums, types: tuple[accruals.AccrualType, ...]) -> dict[str, Any]:
     """The biggest charge among ``types`` by service name (the spec allows one item)."""
     named: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for t in types:
@@ -264,20 +264,24 @@ def _largest(sums: TypeSums, types: tuple[ledger.AccrualType, ...]) -> dict[str,
 
 
 def _details(sums: TypeSums, begin: datetime, end: datetime) -> dict[str, Any]:
-    def total(*types: ledger.AccrualType) -> Decimal:
+    def total(*types: accruals.AccrualType) -> Decimal:
         return sum((sums.get(t, ZERO) for t in types), ZERO)
 
-    delivered = total(ledger.SALE, ledger.COMMISSION)
-    delivery_services = (ledger.LOGISTICS, ledger.LAST_MILE)
+    delivered = total(accruals.SALE, accruals.COMMISSION)
+    delivery_services = (accruals.LOGISTICS, accruals.LAST_MILE)
     delivery_fees = total(*delivery_services)
-    returned = total(ledger.RETURN_SALE, ledger.RETURN_COMMISSION)
-    return_services = (ledger.RETURN_LOGISTICS, ledger.RETURN_PROCESSING, ledger.CANCEL_PROCESSING)
+    returned = total(accruals.RETURN_SALE, accruals.RETURN_COMMISSION)
+    return_services = (
+        accruals.RETURN_LOGISTICS,
+        accruals.RETURN_PROCESSING,
+        accruals.CANCEL_PROCESSING,
+    )
     return_fees = total(*return_services)
-    acquiring = total(ledger.ACQUIRING)
-    compensation = total(ledger.COMPENSATION)
+    acquiring = total(accruals.ACQUIRING)
+    compensation = total(accruals.COMPENSATION)
     others = acquiring + compensation
-    partial = total(ledger.PARTIAL_COMPENSATION)
-    back_way = total(ledger.BACK_WAY_REFUND)
+    partial = total(accruals.PARTIAL_COMPENSATION)
+    back_way = total(accruals.BACK_WAY_REFUND)
     grand = delivered + delivery_fees + returned + return_fees + others + partial + back_way
     other_items = []
     if acquiring:
@@ -292,7 +296,7 @@ def _details(sums: TypeSums, begin: datetime, end: datetime) -> dict[str, Any]:
             }
         )
     delivery_item = _largest(sums, delivery_services)
-    if delivery_item["name"] == ledger.LOGISTICS.service:
+    if delivery_item["name"] == accruals.LOGISTICS.service:
         delivery_item["name"] = "MarketplaceServiceItemDirectFlowLogisticSum"
     return {
         "period": _period(begin, end),

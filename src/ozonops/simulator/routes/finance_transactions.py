@@ -11,16 +11,22 @@ year (totals) is refused with ``PERIOD_IS_TOO_LONG``; ``operation_date`` is
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from ozonops.simulator.errors import bad_request
+from ozonops.simulator.paging import (
+    check_period_length,
+    decode_cursor,
+    encode_cursor,
+    invalid_cursor,
+    one_month_after,
+    one_year_after,
+)
 from ozonops.simulator.routing import JSON, Ctx, get, parse_time, route
-from ozonops.simulator.world import Posting, Scheme, Shop, World, ledger
-from ozonops.simulator.world.ledger import Charge, Operation
+from ozonops.simulator.world import Posting, Scheme, Shop, World, accruals, ledger
+from ozonops.simulator.world.accruals import Charge, Operation
 from ozonops.simulator.world.money import CURRENCY
 
 MAX_PAGE_SIZE = 1000
@@ -75,17 +81,6 @@ def delivery_schema(p: Posting) -> str:
     return _SCHEMA_NAME[p.scheme]
 
 
-def add_month(at: datetime) -> datetime:
-    """The same moment one calendar month later (clamped to the month's last day)."""
-    year, month = (at.year + 1, 1) if at.month == 12 else (at.year, at.month + 1)
-    day = at.day
-    while True:
-        try:
-            return at.replace(year=year, month=month, day=day)
-        except ValueError:
-            day -= 1
-
-
 def date_pair(value: Any, field: str, *, limit: str) -> tuple[datetime, datetime]:
     """``{from, to}`` checked: both present, ordered, not longer than ``limit``."""
     if not isinstance(value, dict) or not value.get("from") or not value.get("to"):
@@ -94,9 +89,8 @@ def date_pair(value: Any, field: str, *, limit: str) -> tuple[datetime, datetime
     to = parse_time(value["to"], f"{field}.to")
     if since > to:
         raise bad_request(f"{field}.from must not be later than {field}.to", field=field)
-    longest = add_month(since) if limit == "month" else since.replace(year=since.year + 1)
-    if to > longest:
-        raise bad_request("PERIOD_IS_TOO_LONG", field=field)
+    latest = one_month_after(since) if limit == "month" else one_year_after(since)
+    check_period_length(to, latest=latest, field=field)
     return since, to
 
 
@@ -136,8 +130,8 @@ def render_operation(op: Operation) -> dict[str, Any]:
         "operation_type_name": op.type_name,
         "delivery_charge": 0.0,
         "return_delivery_charge": 0.0,
-        "accruals_for_sale": num(op.total(ledger.SALE, ledger.RETURN_SALE)),
-        "sale_commission": num(op.total(ledger.COMMISSION, ledger.RETURN_COMMISSION)),
+        "accruals_for_sale": num(op.total(accruals.SALE, accruals.RETURN_SALE)),
+        "sale_commission": num(op.total(accruals.COMMISSION, accruals.RETURN_COMMISSION)),
         "amount": num(op.amount),
         "type": op.transaction_type,
         "posting": {
@@ -185,7 +179,7 @@ def transaction_list(ctx: Ctx) -> JSON:
 
 # --- /v3/finance/transaction/totals ------------------------------------------------------------
 def totals(ops: list[Operation]) -> dict[str, Decimal]:
-    out = dict.fromkeys(TOTAL_FIELDS, ledger.ZERO)
+    out = dict.fromkeys(TOTAL_FIELDS, accruals.ZERO)
     for op in ops:
         for c in op.charges:
             out[c.type.bucket] += c.amount
@@ -211,7 +205,8 @@ def transaction_totals(ctx: Ctx) -> JSON:
 def accrual_types(ctx: Ctx) -> JSON:
     return {
         "accrual_types": [
-            {"id": t.id, "name": t.name, "description": t.description} for t in ledger.ACCRUAL_TYPES
+            {"id": t.id, "name": t.name, "description": t.description}
+            for t in accruals.ACCRUAL_TYPES
         ]
     }
 
@@ -270,17 +265,19 @@ def render_accrual(op: Operation) -> dict[str, Any]:
     skus: dict[int | None, list[Charge]] = {}
     for c in op.charges:
         skus.setdefault(c.sku, []).append(c)
-    if op.operation_type in ledger.REALIZATION_OPS:
+    if op.operation_type in accruals.REALIZATION_OPS:
         products = []
         for sku, charges in skus.items():
             sale = sum(
-                (c.amount for c in charges if c.type.bucket == "accruals_for_sale"), ledger.ZERO
+                (c.amount for c in charges if c.type.bucket == "accruals_for_sale"), accruals.ZERO
             )
             commission = sum(
-                (c.amount for c in charges if c.type.bucket == "sale_commission"), ledger.ZERO
+                (c.amount for c in charges if c.type.bucket == "sale_commission"), accruals.ZERO
             )
             priced = next((c for c in charges if c.price is not None), None)
-            price = priced.price if priced is not None and priced.price is not None else ledger.ZERO
+            price = (
+                priced.price if priced is not None and priced.price is not None else accruals.ZERO
+            )
             percent = priced.commission_percent if priced is not None else None
             delivery = [c for c in charges if c.type.service]
             products.append(
@@ -291,14 +288,14 @@ def render_accrual(op: Operation) -> dict[str, Any]:
                         "sale_amount": money(sale),
                         "sale_commission": money(commission),
                         "commission": money(commission),
-                        "bonus": money(ledger.ZERO),
-                        "coinvestment": money(ledger.ZERO),
+                        "bonus": money(accruals.ZERO),
+                        "coinvestment": money(accruals.ZERO),
                         "sale_price": money(price),
                         "seller_price": money(price),
                     },
                     "delivery": {
                         "services": [_fee(c) for c in delivery],
-                        "total_accrued": money(sum((c.amount for c in delivery), ledger.ZERO)),
+                        "total_accrued": money(sum((c.amount for c in delivery), accruals.ZERO)),
                     },
                 }
             )
@@ -318,17 +315,16 @@ def render_accrual(op: Operation) -> dict[str, Any]:
 
 
 def _encode_cursor(day: date, offset: int) -> str:
-    return base64.urlsafe_b64encode(f"{day.isoformat()}:{offset}".encode()).decode()
+    return encode_cursor({"day": day.isoformat(), "offset": offset})
 
 
 def _decode_cursor(value: str, day: date) -> int:
+    data = decode_cursor(value, field="last_id")
     try:
-        text = base64.urlsafe_b64decode(value.encode()).decode()
-        cursor_day, offset = text.split(":")
-        parsed = date.fromisoformat(cursor_day)
-        n = int(offset)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise bad_request("invalid last_id", field="last_id") from None
+        parsed = date.fromisoformat(data["day"])
+        n = int(data["offset"])
+    except (ValueError, KeyError, TypeError):
+        raise invalid_cursor("last_id") from None
     if parsed != day:
         raise bad_request("date must be the date of the request last_id came from", field="date")
     return max(n, 0)

@@ -13,8 +13,9 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ozonops.simulator.errors import bad_request, not_found
+from ozonops.simulator.paging import check_limit
 from ozonops.simulator.reference.ozon_codes import RETURN_REJECTION_REASONS, RFBS_RETURN_ACTIONS
-from ozonops.simulator.routing import JSON, Ctx, get, iso, parse_time, route
+from ozonops.simulator.routing import JSON, Ctx, get, iso, parse_optional_time, route
 from ozonops.simulator.world import aftersales as af
 from ozonops.simulator.world.aftersales_derive import (
     COMPENSATION_STATUSES,
@@ -123,8 +124,8 @@ def _render_return(ctx: Ctx, r: ReturnItem) -> dict[str, Any]:
 
 def _range(body: dict[str, Any], name: str) -> tuple[datetime | None, datetime | None]:
     lo, hi = get(body, name, "time_from"), get(body, name, "time_to")
-    a = parse_time(lo, f"filter.{name}.time_from") if lo is not None else None
-    b = parse_time(hi, f"filter.{name}.time_to") if hi is not None else None
+    a = parse_optional_time(lo, f"filter.{name}.time_from")
+    b = parse_optional_time(hi, f"filter.{name}.time_to")
     if a is not None and b is not None and a > b:
         raise bad_request(f"filter.{name}: time_from is after time_to", field=f"filter.{name}")
     return a, b
@@ -139,9 +140,7 @@ def _within(value: datetime | None, lo: datetime | None, hi: datetime | None) ->
 @route("/v1/returns/list")
 def returns_list(ctx: Ctx) -> JSON:
     body, now = ctx.body, ctx.now
-    limit = int(body["limit"])
-    if not 1 <= limit <= MAX_RETURNS_LIMIT:
-        raise bad_request(f"limit must be between 1 and {MAX_RETURNS_LIMIT}", field="limit")
+    limit = check_limit(int(body["limit"]), MAX_RETURNS_LIMIT)
     last_id = int(body.get("last_id") or 0)
     flt: dict[str, Any] = body.get("filter") or {}
     dates = [name for name in DATE_FILTERS if flt.get(name) is not None]
@@ -240,8 +239,8 @@ def rfbs_list(ctx: Ctx) -> JSON:
     if "All" in groups:
         groups = set()
     lo_raw, hi_raw = get(flt, "created_at", "from"), get(flt, "created_at", "to")
-    lo = parse_time(lo_raw, "filter.created_at.from") if lo_raw is not None else None
-    hi = parse_time(hi_raw, "filter.created_at.to") if hi_raw is not None else None
+    lo = parse_optional_time(lo_raw, "filter.created_at.from")
+    hi = parse_optional_time(hi_raw, "filter.created_at.to")
     number = flt.get("posting_number")
     offer_id = flt.get("offer_id")
     sa = af.shop_index(ctx.world, ctx.shop)

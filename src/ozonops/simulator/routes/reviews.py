@@ -7,11 +7,11 @@ otherwise Ozon answers 403 ``not available with existing subscription`` (ozon-ru
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from ozonops.simulator.errors import bad_request, forbidden, not_found
-from ozonops.simulator.routing import JSON, Ctx, iso, parse_time, route
+from ozonops.simulator.paging import check_limit, check_offset
+from ozonops.simulator.routing import JSON, Ctx, iso, parse_optional_time, route
 from ozonops.simulator.world import aftersales as af
 from ozonops.simulator.world.aftersales_reviews import Comment, Review
 
@@ -49,23 +49,17 @@ def _render(ctx: Ctx, rev: Review) -> dict[str, Any]:
     }
 
 
-def _opt_time(value: Any, name: str) -> datetime | None:
-    return parse_time(value, name) if value is not None else None
-
-
 @route("/v2/review/list")
 def review_list(ctx: Ctx) -> JSON:
     _gate(ctx)
     body, now, world = ctx.body, ctx.now, ctx.world
-    limit = int(body["limit"])
-    if not REVIEW_LIMITS[0] <= limit <= REVIEW_LIMITS[1]:
-        raise bad_request("limit must be between 20 and 100", field="limit")
+    limit = check_limit(int(body["limit"]), REVIEW_LIMITS[1], bottom=REVIEW_LIMITS[0])
     desc = (body.get("sort_dir") or "DESC") == "DESC"
     flt: dict[str, Any] = body.get("filters") or {}
     status = flt.get("status") or "ALL"
     order_status = flt.get("order_status") or "ALL"
-    lo = _opt_time(flt.get("published_from"), "filters.published_from")
-    hi = _opt_time(flt.get("published_to"), "filters.published_to")
+    lo = parse_optional_time(flt.get("published_from"), "filters.published_from")
+    hi = parse_optional_time(flt.get("published_to"), "filters.published_to")
     skus = {int(s) for s in flt.get("skus") or []}
     sa = af.shop_index(world, ctx.shop)
     items = af.visible_reviews(sa, now)
@@ -198,15 +192,11 @@ def _render_comment(c: Comment) -> dict[str, Any]:
 def comment_list(ctx: Ctx) -> JSON:
     _gate(ctx)
     body, now, world = ctx.body, ctx.now, ctx.world
-    limit = int(body["limit"])
-    if not COMMENT_LIMITS[0] <= limit <= COMMENT_LIMITS[1]:
-        raise bad_request("limit must be between 20 and 100", field="limit")
-    offset = int(body.get("offset") or 0)
-    if offset < 0:
-        raise bad_request("offset must not be negative", field="offset")
+    limit = check_limit(int(body["limit"]), COMMENT_LIMITS[1], bottom=COMMENT_LIMITS[0])
+    offset = check_offset(int(body.get("offset") or 0))
     flt: dict[str, Any] = body.get("filter") or {}
-    lo = _opt_time(flt.get("published_from"), "filter.published_from")
-    hi = _opt_time(flt.get("published_to"), "filter.published_to")
+    lo = parse_optional_time(flt.get("published_from"), "filter.published_from")
+    hi = parse_optional_time(flt.get("published_to"), "filter.published_to")
     review_id = body.get("review_id")
     if review_id:
         reviews = [_review(ctx, str(review_id))]

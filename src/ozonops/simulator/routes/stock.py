@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ozonops.simulator.errors import bad_request
-from ozonops.simulator.routes.fbo import decode_cursor, encode_cursor
-from ozonops.simulator.routing import JSON, Ctx, get, iso, parse_time, route
+from ozonops.simulator.paging import check_limit, decode_cursor, encode_cursor, invalid_cursor
+from ozonops.simulator.routing import JSON, Ctx, get, int_ids, iso, parse_optional_time, route
 from ozonops.simulator.world import Shop, Sku, World
 from ozonops.simulator.world import supplies as sup
 from ozonops.simulator.world.index import DAY_S
@@ -30,16 +30,6 @@ MAX_SKUS = 100
 MAX_ORDER_IDS = 50
 #: States of posting waiting for the seller to pack, whose units are reserved.
 _RESERVING = frozenset({"awaiting_packaging", "awaiting_approve", "awaiting_verification"})
-
-
-def int_ids(values: Any, field: str) -> list[int]:
-    out = []
-    for v in values or []:
-        try:
-            out.append(int(v))
-        except (TypeError, ValueError):
-            raise bad_request(f"{field}: {v!r} is not an integer id", field=field) from None
-    return out
 
 
 def macrolocal_cluster_id(cluster_id: int) -> int:
@@ -198,18 +188,16 @@ def _present(world: World, k: Sku, warehouse_id: int, now: datetime) -> int:
 @route("/v4/product/info/stocks")
 def product_stocks(ctx: Ctx) -> JSON:
     body = ctx.body
-    limit = int(body.get("limit") or 0)
-    if not 1 <= limit <= 1000:
-        raise bad_request("limit must be between 1 and 1000", field="limit")
+    limit = check_limit(int(body.get("limit") or 0), 1000)
     offer_ids = set(get(body, "filter", "offer_id", default=[]))
     product_ids = set(int_ids(get(body, "filter", "product_id", default=[]), "filter.product_id"))
     visibility = get(body, "filter", "visibility", default="ALL")
     after: int | None = None
     if body.get("cursor"):
-        state = decode_cursor(str(body["cursor"]))
-        if not isinstance(state.get("after"), int):
-            raise bad_request("invalid cursor", field="cursor")
-        after = int(state["after"])
+        last = decode_cursor(str(body["cursor"])).get("after")
+        if not isinstance(last, int):
+            raise invalid_cursor()
+        after = last
     world, shop, now = ctx.world, ctx.shop, ctx.now
     china = [w for w in world.warehouses if w.shop_index == shop.index and w.kind == "fbs"]
     reserved = _reserved(world, shop, now)
@@ -272,17 +260,15 @@ def supply_order_list(ctx: Ctx) -> JSON:
     states = set(get(body, "filter", "states", default=[]))
     if not states:
         raise bad_request("filter.states is required", field="filter.states")
-    limit = int(body.get("limit") or 0)
-    if not 1 <= limit <= 100:
-        raise bad_request("limit must be between 1 and 100", field="limit")
+    limit = check_limit(int(body.get("limit") or 0), 100)
     sort_by = str(body.get("sort_by") or "ORDER_CREATION")
     descending = str(body.get("sort_dir") or "ASC").upper() == "DESC"
     dropoff = set(int_ids(get(body, "filter", "dropoff_warehouse_ids", default=[]), "dropoff"))
     search = str(get(body, "filter", "order_number_search", default=""))
     slot_from = get(body, "filter", "timeslot_from_range", "from")
     slot_to = get(body, "filter", "timeslot_from_range", "to")
-    lo = parse_time(slot_from, "filter.timeslot_from_range.from") if slot_from else None
-    hi = parse_time(slot_to, "filter.timeslot_from_range.to") if slot_to else None
+    lo = parse_optional_time(slot_from, "filter.timeslot_from_range.from")
+    hi = parse_optional_time(slot_to, "filter.timeslot_from_range.to")
     now = ctx.now
     book = shop_stock(ctx.world, ctx.shop.index, now)
     rows = []
@@ -299,12 +285,11 @@ def supply_order_list(ctx: Ctx) -> JSON:
         rows.append((_sort_key(o, sort_by, now), o.order_id))
     rows.sort(reverse=descending)
     if body.get("last_id"):
-        mark_state = decode_cursor(str(body["last_id"]), "last_id")
-        last = mark_state.get("k")
+        last = decode_cursor(str(body["last_id"]), field="last_id").get("k")
         if not (
             isinstance(last, list) and len(last) == 2 and all(isinstance(x, int) for x in last)
         ):
-            raise bad_request("invalid last_id", field="last_id")
+            raise invalid_cursor("last_id")
         mark = (last[0], last[1])
         rows = [r for r in rows if (r < mark if descending else r > mark)]
     page = rows[:limit]

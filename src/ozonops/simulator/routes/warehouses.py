@@ -14,9 +14,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ozonops.simulator.errors import bad_request
-from ozonops.simulator.routes.fbo import decode_cursor, encode_cursor
-from ozonops.simulator.routes.stock import int_ids
-from ozonops.simulator.routing import JSON, Ctx, get, iso, route
+from ozonops.simulator.paging import check_limit, decode_cursor, encode_cursor, invalid_cursor
+from ozonops.simulator.routing import JSON, Ctx, get, int_ids, iso, route
 from ozonops.simulator.world import DeliveryMethod, Scheme, Warehouse, World
 
 MAX_WAREHOUSES = 200
@@ -38,10 +37,9 @@ def _created(world: World, key: int) -> datetime:
 def _after(ctx: Ctx) -> int | None:
     if not ctx.body.get("cursor"):
         return None
-    state = decode_cursor(str(ctx.body["cursor"]))
-    after = state.get("after")
+    after = decode_cursor(str(ctx.body["cursor"])).get("after")
     if not isinstance(after, int):
-        raise bad_request("invalid cursor", field="cursor")
+        raise invalid_cursor()
     return after
 
 
@@ -91,9 +89,7 @@ def render_warehouse(world: World, w: Warehouse) -> dict[str, Any]:
 
 @route("/v2/warehouse/list")
 def warehouse_list(ctx: Ctx) -> JSON:
-    limit = int(ctx.body.get("limit") or 0)
-    if not 1 <= limit <= MAX_WAREHOUSES:
-        raise bad_request(f"limit must be between 1 and {MAX_WAREHOUSES}", field="limit")
+    limit = check_limit(int(ctx.body.get("limit") or 0), MAX_WAREHOUSES)
     ids = set(int_ids(ctx.body.get("warehouse_ids"), "warehouse_ids"))
     if len(ids) > MAX_WAREHOUSES:
         raise bad_request(f"warehouse_ids: at most {MAX_WAREHOUSES} values", field="warehouse_ids")
@@ -139,9 +135,7 @@ def render_method(world: World, m: DeliveryMethod) -> dict[str, Any]:
 @route("/v2/delivery-method/list")
 def delivery_method_list(ctx: Ctx) -> JSON:
     body = ctx.body
-    limit = int(body.get("limit") or 0)
-    if not 1 <= limit <= MAX_METHODS:
-        raise bad_request(f"limit must be between 1 and {MAX_METHODS}", field="limit")
+    limit = check_limit(int(body.get("limit") or 0), MAX_METHODS)
     warehouses = set(int_ids(get(body, "filter", "warehouse_ids"), "filter.warehouse_ids"))
     providers = set(int_ids(get(body, "filter", "provider_ids"), "filter.provider_ids"))
     method_ids = set(
