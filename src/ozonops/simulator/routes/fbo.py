@@ -33,6 +33,7 @@ from ozonops.simulator.paging import (
 )
 from ozonops.simulator.routing import JSON, Ctx, get, iso, parse_time, route
 from ozonops.simulator.world import Posting, Shop, World
+from ozonops.simulator.world.money import line_money
 
 MAX_PERIOD = timedelta(days=365)
 MAX_OFFSET = 20_000
@@ -138,49 +139,28 @@ def _analytics(world: World, p: Posting) -> dict[str, Any]:
     return out
 
 
-def _line_money(p: Posting) -> list[dict[str, Any]]:
-    """Per line: price paid, old price, discount, commission and payout (all per line total)."""
-    out = []
-    for line in p.lines:
-        price = line.price
-        old = max(line.sku.old_price, price)
-        commission = (price * line.quantity * line.sku.commission_percent / 100).quantize(_CENT)
-        payout = (price * line.quantity - commission).quantize(_CENT)
-        discount = (old - price).quantize(_CENT)
-        percent = (discount / old * 100).quantize(_CENT) if old else Decimal(0)
-        out.append(
-            {
-                "line": line,
-                "price": price,
-                "old_price": old,
-                "commission": commission,
-                "payout": payout,
-                "discount": discount,
-                "percent": percent,
-            }
-        )
-    return out
+_DISCOUNT_ACTION = "Системная виртуальная скидка селлера"
 
 
 def _financial_v3(world: World, p: Posting) -> dict[str, Any]:
     wh = world.warehouse(p.warehouse_id)
     products = []
-    for m in _line_money(p):
-        line = m["line"]
+    for line in p.lines:
+        m = line_money(line, p.scheme)
         products.append(
             {
-                "actions": ["Системная виртуальная скидка селлера"] if m["discount"] else [],
+                "actions": [_DISCOUNT_ACTION] if m.total_discount_value else [],
                 "commission": {
-                    "amount": float(m["commission"]),
-                    "currency": "RUB",
-                    "percent": int(line.sku.commission_percent),
+                    "amount": float(m.commission_amount),
+                    "currency": m.currency,
+                    "percent": m.commission_percent,
                 },
-                "old_price": float(m["old_price"]),
-                "payout": float(m["payout"]),
-                "price": float(m["price"]),
+                "old_price": float(m.old_price),
+                "payout": float(m.payout),
+                "price": float(m.price),
                 "product_id": line.sku.sku,
-                "total_discount_percent": float(m["percent"]),
-                "total_discount_value": float(m["discount"]),
+                "total_discount_percent": float(m.total_discount_percent),
+                "total_discount_value": float(m.total_discount_value),
             }
         )
     return {
@@ -193,25 +173,25 @@ def _financial_v3(world: World, p: Posting) -> dict[str, Any]:
 def _financial_v2(world: World, p: Posting, *, detail: bool) -> dict[str, Any]:
     wh = world.warehouse(p.warehouse_id)
     products = []
-    for m in _line_money(p):
-        line = m["line"]
+    for line in p.lines:
+        m = line_money(line, p.scheme)
         item: dict[str, Any] = {
-            "actions": ["Системная виртуальная скидка селлера"] if m["discount"] else [],
-            "commission_amount": float(m["commission"]),
-            "commission_percent": int(line.sku.commission_percent),
-            "commissions_currency_code": "RUB",
-            "currency_code": "RUB",
-            "old_price": float(m["old_price"]),
-            "payout": float(m["payout"]),
-            "price": float(m["price"]),
+            "actions": [_DISCOUNT_ACTION] if m.total_discount_value else [],
+            "commission_amount": float(m.commission_amount),
+            "commission_percent": m.commission_percent,
+            "commissions_currency_code": m.currency,
+            "currency_code": m.currency,
+            "old_price": float(m.old_price),
+            "payout": float(m.payout),
+            "price": float(m.price),
             "product_id": line.sku.sku,
             "quantity": line.quantity,
-            "total_discount_percent": float(m["percent"]),
-            "total_discount_value": float(m["discount"]),
+            "total_discount_percent": float(m.total_discount_percent),
+            "total_discount_value": float(m.total_discount_value),
         }
         if detail:
-            item["customer_currency_code"] = "RUB"
-            item["customer_price"] = float(m["price"])
+            item["customer_currency_code"] = m.currency
+            item["customer_price"] = float(m.customer_price)
         products.append(item)
     return {
         "cluster_from": wh.cluster_name if wh is not None else "",
