@@ -638,7 +638,7 @@ class OzonClient:
             }
             return build_request(path, m.FbsListV4Request, None, body)
 
-        return WindowedList(path, m.FbsListV4Response, make)
+        return WindowedList(path, m.FbsListV4Response, make, key_model=m.PostingKeysPage)
 
     async def iter_fbs_postings(
         self,
@@ -679,7 +679,11 @@ class OzonClient:
             return build_request(path, m.FboListV3Request, None, {**body, "sort_dir": "ASC"})
 
         spec: WindowedList[m.FboPosting] = WindowedList(
-            path, m.FboListV3Response, make, key=lambda p: p.created_at
+            path,
+            m.FboListV3Response,
+            make,
+            key=lambda p: p.created_at,
+            key_model=m.PostingKeysPage,
         )
         _check_range(spec, since, to)
         async for posting in read_windows(

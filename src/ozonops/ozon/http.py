@@ -85,6 +85,30 @@ class OzonHttp:
         Raises the ``ozonops.ozon.errors`` tree: the answer's error for non-2xx (after any
         retries), ``UnexpectedResponse`` when a 2xx body is not a JSON object.
         """
+        raw = await self.post_raw(path, body)
+        try:
+            data = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise UnexpectedResponse(
+                f"HTTP 200 with a body that is not JSON ({raw[:80]!r}); "
+                "Ozon may have changed the method",
+                method=path,
+                status=200,
+            ) from exc
+        if not isinstance(data, dict):  # post_raw saw a "{"; belt and braces
+            raise UnexpectedResponse(
+                f"HTTP 200 with a JSON {type(data).__name__}, not an object",
+                method=path,
+                status=200,
+            )
+        return data
+
+    async def post_raw(self, path: str, body: Mapping[str, Any] | None = None) -> bytes:
+        """As :meth:`post`, but the 2xx body as bytes, for ``model_validate_json``.
+
+        Large lists parse faster from bytes (no intermediate dicts), and bytes held for later
+        cost the garbage collector nothing. Only checks that the body looks like an object.
+        """
         content = json.dumps(body or {}, ensure_ascii=False, separators=(",", ":")).encode()
         with map_httpx_errors(path):
             response = await self._client.post(path, content=content)
@@ -96,22 +120,15 @@ class OzonHttp:
                 dict(response.headers),
                 secrets=(self._api_key.get_secret_value(),),
             )
-        try:
-            data = json.loads(response.content)
-        except (ValueError, UnicodeDecodeError) as exc:
+        raw = response.content
+        if raw[:1] != b"{" and raw.lstrip()[:1] != b"{":  # the usual body starts with "{"
             raise UnexpectedResponse(
-                f"HTTP {response.status_code} with a body that is not JSON "
-                f"({response.content[:80]!r}); Ozon may have changed the method",
-                method=path,
-                status=response.status_code,
-            ) from exc
-        if not isinstance(data, dict):
-            raise UnexpectedResponse(
-                f"HTTP {response.status_code} with a JSON {type(data).__name__}, not an object",
+                f"HTTP {response.status_code} with a body that is not JSON or not an object "
+                f"({raw[:80]!r}); Ozon may have changed the method",
                 method=path,
                 status=response.status_code,
             )
-        return data
+        return raw
 
     async def aclose(self) -> None:
         await self._client.aclose()

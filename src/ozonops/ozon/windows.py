@@ -16,7 +16,10 @@ is never before its creation, so nothing in a window sorts before the window's `
 item is emitted once no unfinished window can still produce an earlier one: its
 ``(key, window start)`` is below every unfinished window's ``(last key read, window start)``.
 Memory is bounded by ``max_buffer`` items (windows ahead of the oldest one wait), not by the
-list's length.
+list's length. With a ``key_model`` the buffer holds each page's raw bytes and only its items'
+keys; a page is parsed into ``response_model`` items when its first item is released, and
+dropped when its last one is. Bytes are small and invisible to the garbage collector, where
+thousands of parsed models waiting in the buffer made every collection slow.
 
 Sizing. A first page over the whole period measures density; the period is cut into windows of
 about ``target_pages`` pages (and at most one year each, Ozon's limit). A window whose first page
@@ -30,15 +33,16 @@ import heapq
 import itertools
 import math
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
+from ozonops.ozon.errors import UnexpectedResponse
 from ozonops.ozon.models import add_months
 from ozonops.ozon.pagination import CursorPaginator, Paginator, pick
-from ozonops.ozon.wire import Poster, parse_response, request_body
+from ozonops.ozon.wire import RawPoster, parse_response, request_body
 
 __all__ = ["WindowStats", "WindowedList", "read_windows", "split_period"]
 
@@ -108,6 +112,9 @@ class WindowedList(Generic[ItemT]):
 
     ``make_request(since, to)`` builds a window's first request; ``key`` is the list's sort key
     (never before the item's creation); ``identity`` names an item for boundary dedupe.
+    ``key_model`` (optional) is a light page model with the paging fields and, per item, what
+    ``key`` reads: pages are then parsed with it on arrival and with ``response_model`` only
+    when their items are released (see the module docstring).
     """
 
     path: str
@@ -118,6 +125,7 @@ class WindowedList(Generic[ItemT]):
     identity: Callable[[Any], str | None] = lambda item: item.posting_number
     paginator: Callable[[], Paginator] = CursorPaginator
     page_size: int = 100
+    key_model: type[BaseModel] | None = None
 
 
 @dataclass
@@ -143,18 +151,24 @@ class _Window:
     planned_pages: float = math.inf
 
 
-@dataclass(order=True)
-class _Held:
-    key: datetime
-    start: datetime
-    seq: int
-    item: Any = field(compare=False)
+class _Page:
+    """A page in the buffer: its bytes until an item of it is released, then its items."""
+
+    __slots__ = ("items", "left", "raw")
+
+    def __init__(self, raw: bytes | None, items: list[Any] | None, left: int) -> None:
+        self.raw, self.items, self.left = raw, items, left
+
+
+# A held item: (key, window start, seq in window, index in page, page). (start, seq) is unique,
+# so tuples never compare further; a plain tuple is cheaper than an object per item.
+_Held = tuple[datetime, datetime, int, int, _Page]
 
 
 class _Reader:
     def __init__(
         self,
-        http: Poster,
+        http: RawPoster,
         spec: WindowedList[Any],
         *,
         target_pages: int,
@@ -174,12 +188,44 @@ class _Reader:
         self.failure: BaseException | None = None
 
     # --- reading -------------------------------------------------------------------------------
-    async def _page(self, body: dict[str, Any], paginator: Paginator) -> tuple[Any, list[Any]]:
+    async def _page(self, body: dict[str, Any], paginator: Paginator) -> tuple[_Page, list[Any]]:
+        """One call: the page to hold, and its rows (keys only, with a ``key_model``)."""
         self.stats.calls += 1
-        path = self.spec.path
-        page = parse_response(path, self.spec.response_model, await self.http.post(path, body))
+        spec = self.spec
+        raw = await self.http.post_raw(spec.path, body)
+        if spec.key_model is not None:
+            try:
+                keys = parse_response(spec.path, spec.key_model, raw)
+            except UnexpectedResponse:
+                pass  # a shape only the tolerant model reads: parse it whole, below
+            else:
+                paginator.update_state(keys)
+                rows = list(pick(keys, spec.items) or [])
+                return _Page(raw, None, len(rows)), rows
+        page = parse_response(spec.path, spec.response_model, raw)
         paginator.update_state(page)
-        return page, list(pick(page, self.spec.items) or [])
+        rows = list(pick(page, spec.items) or [])
+        return _Page(None, rows, len(rows)), rows
+
+    def take(self, page: _Page, index: int) -> Any:
+        """Item ``index`` of a held page, parsing the page on its first released item."""
+        if page.items is None:
+            assert page.raw is not None
+            spec = self.spec
+            parsed = parse_response(spec.path, spec.response_model, page.raw)
+            items = list(pick(parsed, spec.items) or [])
+            if len(items) != page.left:
+                raise UnexpectedResponse(
+                    f"a page held {page.left} keys but parses into {len(items)} items",
+                    method=spec.path,
+                    status=200,
+                )
+            page.items, page.raw = items, None
+        item = page.items[index]
+        page.left -= 1
+        if not page.left:
+            page.items = None  # the last item is out: let the page go
+        return item
 
     async def probe(self, since: datetime, to: datetime) -> float:
         """Items per second near ``since`` (one page, a year at most); 0 if one page holds all."""
@@ -210,17 +256,20 @@ class _Reader:
             async with self.changed:
                 await self.changed.wait_for(lambda: self._may_fetch(w))
             body = paginator.update_request(body)
-            _, rows = await self._page(body, paginator)
+            page, rows = await self._page(body, paginator)
             async with self.changed:
                 if first and paginator.has_next and rows and self._split(w, rows):
                     self.changed.notify_all()
                     return
                 first = False
-                for item in rows:
-                    key = spec.key(item) or w.bound
-                    w.bound = max(w.bound, key)
-                    heapq.heappush(self.held, _Held(key, w.since, w.seq, item))
-                    w.seq += 1
+                held, key_of, since, bound, seq = self.held, spec.key, w.since, w.bound, w.seq
+                for index, row in enumerate(rows):
+                    key = key_of(row) or bound
+                    if key > bound:
+                        bound = key
+                    heapq.heappush(held, (key, since, seq, index, page))
+                    seq += 1
+                w.bound, w.seq = bound, seq
                 self.stats.peak_buffer = max(self.stats.peak_buffer, len(self.held))
                 w.done = not paginator.has_next
                 self.changed.notify_all()
@@ -274,16 +323,18 @@ class _Reader:
             w.running = True
         return picked
 
-    def releasable(self) -> list[Any]:
+    def releasable(self) -> list[tuple[_Page, int]]:
         """Held items no open window can still precede, in order."""
         frontier = self._frontier()
         bound = None if frontier is None else (frontier.bound, frontier.since, frontier.seq)
-        out = []
-        while self.held:
-            top = self.held[0]
-            if bound is not None and (top.key, top.start, top.seq) >= bound:
+        out: list[tuple[_Page, int]] = []
+        held = self.held
+        while held:
+            key, start, seq, index, page = held[0]
+            if bound is not None and (key, start, seq) >= bound:
                 break
-            out.append(heapq.heappop(self.held).item)
+            heapq.heappop(held)
+            out.append((page, index))
         return out
 
     def finished(self) -> bool:
@@ -291,7 +342,7 @@ class _Reader:
 
 
 async def read_windows(
-    http: Poster,
+    http: RawPoster,
     spec: WindowedList[ItemT],
     since: datetime,
     to: datetime,
@@ -309,7 +360,10 @@ async def read_windows(
     """
     stats = stats if stats is not None else WindowStats()
     if max_buffer is None:
-        max_buffer = concurrency * target_pages * spec.page_size
+        # Windows started together finish together: with pages held as bytes there is room
+        # for two waves of them, so the next wave runs while the frontier window finishes.
+        waves = 1 if spec.key_model is None else 2
+        max_buffer = waves * concurrency * target_pages * spec.page_size
     reader = _Reader(
         http,
         spec,
@@ -350,7 +404,8 @@ async def read_windows(
                     await reader.changed.wait()
                     continue
                 reader.changed.notify_all()  # the buffer shrank: waiting windows may go on
-            for item in ready:
+            for page, index in ready:
+                item = reader.take(page, index)
                 # Guard against a boundary instant read by two windows: same key, same number.
                 key, ident = spec.key(item), spec.identity(item)
                 if key != last_key:

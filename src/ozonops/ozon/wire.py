@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from ozonops.ozon.errors import InvalidArguments, UnexpectedResponse
 
-__all__ = ["Poster", "build_request", "describe", "parse_response", "request_body"]
+__all__ = ["Poster", "RawPoster", "build_request", "describe", "parse_response", "request_body"]
 
 RequestT = TypeVar("RequestT", bound=BaseModel)
 ResponseT = TypeVar("ResponseT", bound=BaseModel)
@@ -24,6 +24,12 @@ class Poster(Protocol):
     """What the client and the paging loops need of ``OzonHttp``: one JSON POST."""
 
     async def post(self, path: str, body: Mapping[str, Any] | None = None) -> dict[str, Any]: ...
+
+
+class RawPoster(Poster, Protocol):
+    """What the window splitter needs: the same POST, the 2xx body left as bytes."""
+
+    async def post_raw(self, path: str, body: Mapping[str, Any] | None = None) -> bytes: ...
 
 
 def describe(error: ValidationError, *, limit: int = 3) -> str:
@@ -73,8 +79,13 @@ def request_body(request: BaseModel) -> dict[str, Any]:
 
 
 def parse_response(path: str, response_type: type[ResponseT], data: Any) -> ResponseT:
-    """The response model of a 2xx body; ``UnexpectedResponse`` if it does not fit."""
+    """The response model of a 2xx body; ``UnexpectedResponse`` if it does not fit.
+
+    ``data`` is the decoded JSON, or the raw body (``bytes``), which pydantic parses itself.
+    """
     try:
+        if isinstance(data, bytes):
+            return response_type.model_validate_json(data)
         return response_type.model_validate(data)
     except ValidationError as exc:
         raise UnexpectedResponse(

@@ -49,6 +49,8 @@ def _blank_to_none(value: Any) -> Any:
 
 
 def _to_int(value: Any) -> Any:
+    if type(value) is int:  # the usual case, first: a page calls this thousands of times
+        return value
     value = _blank_to_none(value)
     if isinstance(value, str):
         try:
@@ -62,6 +64,11 @@ def _to_int(value: Any) -> Any:
 
 
 def _to_decimal(value: Any) -> Any:
+    kind = type(value)
+    if kind is float:  # the usual cases first: a page calls this thousands of times
+        return Decimal(repr(value))  # 3.13 → Decimal("3.13"), not the binary expansion
+    if kind is int:
+        return value
     value = _blank_to_none(value)
     if isinstance(value, float):
         return Decimal(repr(value))  # 3.13 → Decimal("3.13"), not the binary expansion
@@ -80,6 +87,14 @@ def parse_time(value: Any) -> datetime | None:
     Accepts ``Z`` or an offset (converted to UTC), no zone (taken as UTC, as Ozon documents),
     a space instead of ``T``, 1–9 fraction digits, and a plain date (midnight UTC).
     """
+    if type(value) is str:  # the usual spelling, RFC 3339 with "Z", needs no repair
+        try:
+            fast = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            if fast.tzinfo is UTC and fast.year > 1:
+                return fast
     if value is None or isinstance(value, datetime | date):
         parsed = value
     elif isinstance(value, str):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ozonops.ozon.models.common import (
     BoolResult,
@@ -377,6 +377,31 @@ class CancelReasonListResponse(Response):
     result: Many[CancelReason] = Field(default_factory=list)
 
 
+class PostingKey(BaseModel):
+    """Just what the window splitter orders and deduplicates a posting by (FBS or FBO)."""
+
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+
+    posting_number: str | None = None
+    in_process_at: OzonTime = None
+    created_at: OzonTime = None
+
+
+class PostingKeysPage(BaseModel):
+    """A posting list page (v4 FBS, v3 FBO) read for its cursor and keys only.
+
+    Every other field is skipped, and there are no Python hooks above the keys, so pydantic
+    parses it straight from the bytes. ``postings`` is a plain list (``None`` for ``null``): a
+    page this model refuses is read with the full model instead.
+    """
+
+    model_config = ConfigDict(extra="ignore", coerce_numbers_to_str=True)
+
+    postings: list[PostingKey] | None = None
+    has_next: bool | None = False
+    cursor: str | None = None
+
+
 CancelResponse = BoolResult
 ArbitrationResponse = BoolResult
 
@@ -405,6 +430,8 @@ __all__ = [
     "FbsUnfulfilledListV4Request",
     "FbsUnfulfilledListV4Response",
     "MoveStatusResponse",
+    "PostingKey",
+    "PostingKeysPage",
     "PostingNumbersRequest",
     "PrrOption",
     "ShipAdditionalData",
