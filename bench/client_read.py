@@ -174,12 +174,19 @@ async def _read(
     return result
 
 
+#: Share of the 5,000 postings/s ceiling the windowed read must reach (the issue's goal).
+GOAL_SHARE = 0.9
+
+
 def _rows(r: Result, mem: Result | None) -> list[Row]:
     name = f"{r.label} N={r.n // 1000}k"
     minimum = math.ceil(r.count / 100)
     share = r.rate / CEILING
+    # The goal is the window splitter's; the sequential loop is the baseline it is compared to.
+    goal = ">= 90 %" if r.windows is not None else "baseline"
+    verdict = "" if r.windows is None else (" ok" if share >= GOAL_SHARE else " MISSED")
     rows: list[Row] = [
-        (f"{name}: postings/s", f"{r.rate:,.0f} = {share:.0%} of 5,000", ">= 90 %"),
+        (f"{name}: postings/s", f"{r.rate:,.0f} = {share:.0%} of 5,000", goal + verdict),
         (f"{name}: calls / minimum", f"{r.attempts:,} / {minimum:,}", "close to minimum"),
         (f"{name}: retries, 429s", f"{r.retries:,}, {r.throttles:,}", "0, 0"),
     ]
