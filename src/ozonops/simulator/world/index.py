@@ -53,7 +53,7 @@ class OrderIndex:
         self.seed = seed
         self.first_day = first_day
         self.orders_per_day = orders_per_day
-        self._shops = shops
+        self.shop_mixes = shops
         self._shop_p = np.array([s.share for s in shops]) / sum(s.share for s in shops)
         self._lock = threading.Lock()
         self.next_day = first_day
@@ -87,7 +87,7 @@ class OrderIndex:
             new_idx = np.arange(start, len(self), dtype=np.int64)
             new_shop = self.shop[start:]
             new_fbo = self.scheme[start:] == Scheme.FBO
-            for s in range(len(self._shops)):
+            for s in range(len(self.shop_mixes)):
                 for fbo in (False, True):
                     key = (s, fbo)
                     mask = (new_shop == s) & (new_fbo == fbo)
@@ -109,10 +109,10 @@ class OrderIndex:
         n = int(rng.poisson(mean)) if mean > 0 else 0
         hours = np.searchsorted(_HOURLY_CDF, rng.random(n))
         seconds = np.sort(hours * 3600 + rng.integers(0, 3600, n)) + day * DAY_S
-        shops = rng.choice(len(self._shops), size=n, p=self._shop_p).astype(np.int16)
+        shops = rng.choice(len(self.shop_mixes), size=n, p=self._shop_p).astype(np.int16)
         schemes = np.empty(n, dtype=np.int8)
         u = rng.random(n)
-        for s, mix in enumerate(self._shops):
+        for s, mix in enumerate(self.shop_mixes):
             cdf = np.cumsum(np.array(mix.scheme_weights) / sum(mix.scheme_weights))
             mask = shops == s
             schemes[mask] = np.minimum(np.searchsorted(cdf, u[mask], side="right"), 4)

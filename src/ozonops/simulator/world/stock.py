@@ -160,7 +160,7 @@ class ShopStock:
     # --- set-up -------------------------------------------------------------------------------
     def _expected_rates(self, world: World) -> dict[int, float]:
         """Expected FBO units a day per SKU, from the world's knobs (before any sales exist)."""
-        mixes = world.index._shops
+        mixes = world.index.shop_mixes
         share = mixes[self.shop_index].share / sum(m.share for m in mixes)
         weights = mixes[self.shop_index].scheme_weights
         fbo = weights[Scheme.FBO] / sum(weights)
