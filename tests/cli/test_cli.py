@@ -1,14 +1,11 @@
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -19,6 +16,7 @@ from ozonops import __version__
 from ozonops.cli import parse_duration
 from ozonops.cli.app import app
 from ozonops.simulator.config import FaultConfig
+from tests.live import serve
 
 runner = CliRunner()
 
@@ -61,22 +59,11 @@ def _control_app(sim: FakeSimulator) -> Starlette:
 
 @pytest.fixture
 def simulator() -> Iterator[FakeSimulator]:
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    sim = FakeSimulator(url=f"http://127.0.0.1:{port}")
-    server = uvicorn.Server(
-        uvicorn.Config(_control_app(sim), log_config=None, lifespan="off", ws="none", http="h11")
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    while not server.started:
-        assert thread.is_alive(), "test server failed to start"
-        time.sleep(0.01)
-    yield sim
-    server.should_exit = True
-    thread.join(timeout=10)
-    listener.close()
+    sim = FakeSimulator(url="")
+    app = _control_app(sim)
+    with serve(app, log_config=None, lifespan="off", ws="none", http="h11") as url:
+        sim.url = url
+        yield sim
 
 
 @pytest.fixture

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import httpx
-import uvicorn
 from pydantic import SecretStr
 from starlette.applications import Starlette
+from tests import live
 
 from ozonops.ozon.http import OzonHttp
 from ozonops.simulator.app import create_app
@@ -44,20 +42,5 @@ def free_port() -> int:
 @contextmanager
 def serve(app: Starlette) -> Iterator[str]:
     """Serve ``app`` on a free 127.0.0.1 port in a thread; yields the base URL."""
-    port = free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="none"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with live.serve(app, lifespan="off", ws="none") as url:
+        yield url

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import statistics
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -32,6 +29,7 @@ from ozonops.simulator.errors import OzonApiError
 from ozonops.simulator.limits import RateLimiter
 from ozonops.simulator.routing import REGISTRY, Ctx
 from ozonops.simulator.world import Shop, World
+from tests.live import serve
 from tests.simulator.conftest import AsgiClient
 from tests.simulator.spec_subset import SIMULATED_PATHS
 
@@ -275,29 +273,14 @@ class _Records(logging.Handler):
 def live() -> Iterator[tuple[str, Any, _Records]]:
     """A uvicorn server on a free port, serving a small world, in a background thread."""
     app = create_app(CONFIG.model_copy(update={"rate_limit_per_second": 10**6}))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
     records = _Records()
     loggers = [logging.getLogger(n) for n in ("uvicorn.error", "uvicorn", "ozonops")]
     for lg in loggers:
         lg.addHandler(records)
-    server = uvicorn.Server(
-        uvicorn.Config(app, log_level="info", access_log=False, timeout_graceful_shutdown=2)
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started
     try:
-        yield f"http://127.0.0.1:{port}", app, records
+        with serve(app, log_level="info", access_log=False, timeout_graceful_shutdown=2) as url:
+            yield url, app, records
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
         for lg in loggers:
             lg.removeHandler(records)
 

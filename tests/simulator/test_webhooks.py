@@ -8,12 +8,12 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -31,6 +31,7 @@ from ozonops.simulator.webhooks import (
 )
 from ozonops.simulator.world import World
 from ozonops.simulator.world import chats as ch
+from tests.live import serve
 from tests.shared import PAYLOADS
 
 from .conftest import AsgiClient, make_world
@@ -80,23 +81,15 @@ class Served:
     """An ASGI app served by uvicorn on a free 127.0.0.1 port in a thread."""
 
     def __init__(self, app: Any) -> None:
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="error")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self._app = app
+        self._stack = ExitStack()
+        self.base = ""
 
     def start(self) -> None:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.02)
+        self.base = self._stack.enter_context(serve(self._app, log_level="error"))
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
+        self._stack.close()
 
 
 class Receiver(Served):
@@ -130,7 +123,7 @@ class Receiver(Served):
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/push"
+        return f"{self.base}/push"
 
     def types(self) -> list[str]:
         return [r["message_type"] for r in self.received]
@@ -466,7 +459,7 @@ def test_app_lifespan_runs_the_dispatcher(rx: Receiver) -> None:
         while rx.types().count("TYPE_PING") < len(world.shops):
             assert time.monotonic() < deadline, "the dispatcher did not ping"
             time.sleep(0.05)
-        shops = httpx.get(f"http://127.0.0.1:{sim.port}/_sim/webhooks").json()["shops"]
+        shops = httpx.get(f"{sim.base}/_sim/webhooks").json()["shops"]
     finally:
         sim.stop()
     assert all(s["url"] == rx.url for s in shops)
