@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from types import TracebackType
 from typing import Any, Literal, TypeVar
 
 import httpx
@@ -28,7 +27,7 @@ from pydantic import BaseModel, SecretStr
 from ozonops.ozon import models as m
 from ozonops.ozon.bulk import BULK_CHUNK, BulkResult, ItemFailure, chunked
 from ozonops.ozon.errors import ApiError, InvalidArguments
-from ozonops.ozon.http import DEFAULT_BASE_URL, OzonHttp
+from ozonops.ozon.http import DEFAULT_BASE_URL, AsyncClosing, OzonHttp
 from ozonops.ozon.metrics import Metrics
 from ozonops.ozon.pagination import (
     CursorPaginator,
@@ -52,7 +51,7 @@ _TICK = timedelta(microseconds=1)
 Observer = Callable[[str, BaseException | None], object]
 
 
-class OzonClient:
+class OzonClient(AsyncClosing):
     """The Seller API as one shop: credentials, base URL and the sending stack of ``OzonHttp``.
 
     ``transport`` replaces the network (``httpx.ASGITransport(simulator)`` in tests);
@@ -105,17 +104,6 @@ class OzonClient:
 
     async def aclose(self) -> None:
         await self.http.aclose()
-
-    async def __aenter__(self) -> OzonClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     async def _call(
         self,

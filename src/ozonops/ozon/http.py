@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any
+from typing import Any, Self
 
 import httpx
 from pydantic import SecretStr
@@ -28,7 +28,25 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 DEFAULT_POOL = httpx.Limits(max_connections=64, max_keepalive_connections=64, keepalive_expiry=30)
 
 
-class OzonHttp:
+class AsyncClosing:
+    """``async with`` support for anything with ``aclose()``: closes on leaving the block."""
+
+    async def aclose(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class OzonHttp(AsyncClosing):
     """POST JSON to the Seller API as one shop; 2xx → parsed object, anything else → ApiError.
 
     ``transport`` replaces the network (``httpx.ASGITransport(simulator)``, ``MockTransport``);
@@ -132,14 +150,3 @@ class OzonHttp:
 
     async def aclose(self) -> None:
         await self._client.aclose()
-
-    async def __aenter__(self) -> OzonHttp:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

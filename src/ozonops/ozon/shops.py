@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from types import TracebackType
 from typing import Any, TypeVar
 
 import httpx
@@ -26,7 +25,7 @@ from ozonops.errors import OzonOpsError
 from ozonops.ozon.client import OzonClient
 from ozonops.ozon.errors import ApiError
 from ozonops.ozon.health import Alert, DegradationDetector, DetectorConfig
-from ozonops.ozon.http import DEFAULT_TIMEOUT, OzonHttp
+from ozonops.ozon.http import DEFAULT_TIMEOUT, AsyncClosing, OzonHttp
 from ozonops.ozon.metrics import Metrics
 from ozonops.ozon.ratelimit import Limiter, memory_limiter
 from ozonops.ozon.retry import RetryPolicy
@@ -105,7 +104,7 @@ class ShopClient:
         await self.http.aclose()
 
 
-class ShopClients:
+class ShopClients(AsyncClosing):
     """The configured shops' clients; an async context manager that closes them all.
 
     ``clients["main"]`` or ``clients["123456"]`` looks a shop up by name or Client-Id.
@@ -209,14 +208,3 @@ class ShopClients:
                 failed = failed or exc
         if failed is not None:
             raise failed
-
-    async def __aenter__(self) -> ShopClients:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
