@@ -42,5 +42,5 @@ def free_port() -> int:
 @contextmanager
 def serve(app: Starlette) -> Iterator[str]:
     """Serve ``app`` on a free 127.0.0.1 port in a thread; yields the base URL."""
-    with live.serve(app, lifespan="off", ws="none") as url:
+    with live.serve(app, lifespan="off", ws="none", date_header=False) as url:
         yield url

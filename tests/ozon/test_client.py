@@ -238,6 +238,35 @@ async def test_over_a_real_socket(app: Starlette, served: str) -> None:
     assert_golden_subset(recorder)
 
 
+@pytest.mark.parametrize("socket", [False, True], ids=["asgi", "socket"])
+async def test_server_time_is_ozons_clock_from_the_date_header(
+    app: Starlette, socket: bool
+) -> None:
+    """The simulated clock is far from ours; the client reads Ozon's from each answer."""
+    world = app.state.world
+    with contextlib.ExitStack() as stack:
+        kw: dict[str, Any] = {}
+        if socket:
+            kw = {
+                "transport": httpx.AsyncHTTPTransport(),
+                "base_url": stack.enter_context(serve(app)),
+            }
+        ozon, _ = client_for(app, **kw)
+        async with ozon:
+            assert ozon.http.server_time is None
+            before = world.now().replace(microsecond=0)
+            await ozon.roles()
+            first = ozon.http.server_time
+            world.clock.advance(5 * 3600)
+            with pytest.raises(errors.BadRequest):  # refusals carry the clock too
+                await ozon.http.post("/v2/posting/fbs/cancel-reason/list", {"x": 1})
+            second = ozon.http.server_time
+    assert first is not None
+    assert before <= first <= world.now()
+    assert second is not None
+    assert second - first >= timedelta(hours=5)
+
+
 def assert_golden_subset(recorder: Recorder) -> None:
     validator = default_validator()
     for path, body in recorder.sent:

@@ -354,7 +354,11 @@ def _serve(
         _print(fmt.format_shops(shops, base_url=f"http://{host}:{port}"))
         server = uvicorn.Server(
             uvicorn.Config(
-                asgi_app, log_config=None, log_level=settings.log_level.lower(), ws="none"
+                asgi_app,
+                log_config=None,
+                log_level=settings.log_level.lower(),
+                ws="none",
+                date_header=False,  # the simulator sends its own clock's Date
             )
         )
         # uvicorn re-raises Ctrl+C after a clean shutdown.

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import Any, Self
 
@@ -72,6 +74,8 @@ class OzonHttp(AsyncClosing):
     ) -> None:
         self.client_id = client_id
         self._api_key = api_key
+        #: The newest ``Date`` an answer of Ozon carried (its clock, not ours); None before any.
+        self.server_time: datetime | None = None
         self.metrics = metrics or Metrics()
         self.limiter: Limiter | None = (limiter or memory_limiter()) if limit_rate else None
         inner = transport or httpx.AsyncHTTPTransport(limits=pool, retries=0)
@@ -130,6 +134,7 @@ class OzonHttp(AsyncClosing):
         content = json.dumps(body or {}, ensure_ascii=False, separators=(",", ":")).encode()
         with map_httpx_errors(path):
             response = await self._client.post(path, content=content)
+        self._note_server_time(response)
         if not response.is_success:
             raise from_response(
                 path,
@@ -147,6 +152,19 @@ class OzonHttp(AsyncClosing):
                 status=response.status_code,
             )
         return raw
+
+    def _note_server_time(self, response: httpx.Response) -> None:
+        # A proxy may add its own Date before the server's; the server's is the last one.
+        values = response.headers.get_list("date")
+        if not values:
+            return
+        try:
+            at = parsedate_to_datetime(values[-1])
+        except (TypeError, ValueError):
+            return  # a malformed Date tells nothing; the next answer will
+        at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+        if self.server_time is None or at > self.server_time:
+            self.server_time = at
 
     async def aclose(self) -> None:
         await self._client.aclose()

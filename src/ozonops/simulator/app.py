@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from email.utils import format_datetime
 from typing import Any
 
 import orjson
@@ -78,6 +79,13 @@ def create_app(
     validator = default_validator()
 
     async def ozon_endpoint(request: Request) -> Response:
+        response = await answer(request)
+        # Ozon's clock is the world's: every answer carries it in ``Date`` (RFC 9110), as a
+        # real server does with its own, so clients can window their reads on server time.
+        response.headers["date"] = format_datetime(world.now(), usegmt=True)
+        return response
+
+    async def answer(request: Request) -> Response:
         path = request.url.path
         route: Route | None = REGISTRY.routes.get(path)
         try:
