@@ -19,10 +19,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ozonops.domain import push_state
 from ozonops.simulator import webhooks
 from ozonops.simulator.app import create_app
 from ozonops.simulator.config import TroubleRates
-from ozonops.simulator.webhook_payloads import push_state
 from ozonops.simulator.webhooks import (
     RATE_MIN_SEEN,
     RETRY_GAPS_S,

@@ -10,70 +10,12 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from ozonops.domain.statuses import push_state
 from ozonops.simulator.routing import iso
 from ozonops.simulator.world import Event, Posting, Shop, World
 from ozonops.simulator.world import chats as ch
 
 _NS = uuid.UUID("6f1c1c1e-0d0a-4b1e-9a57-0a5e0a5e0a5e")
-
-
-# --- the push state (one function, ozon-api.md §2.3) -----------------------------------------
-_FBS_PUSH: dict[str, tuple[str, ...]] = {
-    "acceptance_in_progress": ("posting_acceptance_in_progress",),
-    "awaiting_approve": ("posting_created",),
-    "awaiting_packaging": ("posting_created",),
-    "awaiting_verification": ("posting_created",),
-    "awaiting_registration": ("posting_awaiting_registration",),
-    "awaiting_deliver": (
-        "posting_not_in_carriage",
-        "posting_in_carriage",
-        "posting_transferring_to_delivery",
-    ),
-    "arbitration": ("posting_in_arbitration",),
-    "client_arbitration": ("posting_in_client_arbitration",),
-    "delivering": (
-        "posting_on_way_to_city",
-        "posting_transferred_to_courier_service",
-        "posting_in_courier_service",
-        "posting_on_way_to_pickup_point",
-        "posting_in_pickup_point",
-        "posting_conditionally_delivered",
-    ),
-    "driver_pickup": ("posting_driver_pick_up",),
-    "delivered": ("posting_delivered", "posting_received"),
-    "cancelled": ("posting_canceled",),
-    "not_accepted": ("posting_not_in_sort_center",),
-}
-_FBO_PUSH: dict[str, tuple[str, ...]] = {
-    "awaiting_approve": ("posting_created",),
-    "awaiting_packaging": ("posting_created", "posting_packing"),
-    "awaiting_deliver": ("posting_transferring_to_delivery",),
-    "delivering": (
-        "posting_on_way_to_city",
-        "posting_transferred_to_courier_service",
-        "posting_returned_to_warehouse",
-        "posting_in_courier_service",
-        "posting_on_way_to_pickup_point",
-        "posting_in_pickup_point",
-    ),
-    "delivered": ("posting_delivered", "posting_received"),
-    "cancelled": ("posting_canceled",),
-}
-
-
-def push_state(status: str, substatus: str, *, fbo: bool = False) -> str:
-    """The push model's state for an API (status, substatus): the spec's correspondence table.
-
-    The substatus is kept when the table lists it under the status; otherwise the status's
-    first push state is used (e.g. ``awaiting_deliver/posting_registered`` of an aggregator
-    posting → ``posting_not_in_carriage``, ``awaiting_packaging/ship_failed`` →
-    ``posting_created``).
-    """
-    table = _FBO_PUSH if fbo else _FBS_PUSH
-    allowed = table.get(status)
-    if not allowed:
-        return substatus
-    return substatus if substatus in allowed else allowed[0]
 
 
 # --- payloads ----------------------------------------------------------------------------------
