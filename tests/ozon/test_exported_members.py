@@ -14,6 +14,7 @@ EXPECTED = {
     "ShopReport",
     "UnknownShop",
     "diagnose",
+    "answered_at",
     "ApiError",
     "BulkResult",
     "CursorPaginator",

@@ -19,7 +19,7 @@ from ozonops.ozon.errors import (
     UnexpectedResponse,
 )
 from ozonops.ozon.health import DegradationDetector
-from ozonops.ozon.http import OzonHttp
+from ozonops.ozon.http import OzonHttp, answered_at
 from ozonops.ozon.metrics import MethodSnapshot, Metrics
 from ozonops.ozon.pagination import (
     CursorPaginator,
@@ -63,6 +63,7 @@ __all__ = [
     "UnknownShop",
     "WindowStats",
     "WindowedList",
+    "answered_at",
     "diagnose",
     "errors",
     "iter_items",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from types import TracebackType
@@ -22,12 +23,25 @@ from ozonops.ozon.ratelimit import Limiter, memory_limiter
 from ozonops.ozon.retry import RetryPolicy
 from ozonops.ozon.transport import RetryTransport, map_httpx_errors
 
-__all__ = ["DEFAULT_BASE_URL", "DEFAULT_POOL", "DEFAULT_TIMEOUT", "OzonHttp"]
+__all__ = ["DEFAULT_BASE_URL", "DEFAULT_POOL", "DEFAULT_TIMEOUT", "OzonHttp", "answered_at"]
 
 DEFAULT_BASE_URL = "https://api-seller.ozon.ru"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 # 50 rps with answers of 0.2-1 s keeps 10-50 requests in flight; keep that many sockets warm.
 DEFAULT_POOL = httpx.Limits(max_connections=64, max_keepalive_connections=64, keepalive_expiry=30)
+
+
+# The Date of the last answer received by the current task (each asyncio task has its own).
+_ANSWERED_AT: ContextVar[datetime | None] = ContextVar("ozon_answered_at", default=None)
+
+
+def answered_at() -> datetime | None:
+    """Ozon's clock when it answered the last call this task made (its ``Date``), or None.
+
+    A list read in one task learns exactly when each page was answered: the page shows every
+    posting as it was at that moment. ``OzonHttp.server_time`` is the newest of all tasks.
+    """
+    return _ANSWERED_AT.get()
 
 
 class AsyncClosing:
@@ -132,6 +146,7 @@ class OzonHttp(AsyncClosing):
         cost the garbage collector nothing. Only checks that the body looks like an object.
         """
         content = json.dumps(body or {}, ensure_ascii=False, separators=(",", ":")).encode()
+        _ANSWERED_AT.set(None)  # an answer without a Date must not pass for the last one's
         with map_httpx_errors(path):
             response = await self._client.post(path, content=content)
         self._note_server_time(response)
@@ -163,6 +178,7 @@ class OzonHttp(AsyncClosing):
         except (TypeError, ValueError):
             return  # a malformed Date tells nothing; the next answer will
         at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+        _ANSWERED_AT.set(at)
         if self.server_time is None or at > self.server_time:
             self.server_time = at
 
