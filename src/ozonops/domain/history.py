@@ -72,8 +72,14 @@ def merge_observation(
             # A poll saw this state first; now we know when it began.
             return HistoryChange(replace(nxt, at=news.at, exact=True, source="poll+push"), nxt)
         return HistoryChange(news)
-    if prev is not None and (prev.status, prev.substatus) == (news.status, news.substatus):
+    key = (news.status, news.substatus)
+    if prev is not None and (prev.status, prev.substatus) == key:
         return None
+    if nxt is not None and (nxt.status, nxt.substatus) == key:
+        if nxt.exact:
+            return None  # seen before the change a push dated: clocks disagree, trust the push
+        # A late answer from an earlier moment: the state began no later than that.
+        return HistoryChange(replace(nxt, at=news.at, observed_at=news.observed_at), nxt)
     if prev is not None and prev.source == "push" and _state(prev, fbo) == _state(news, fbo):
         # The push named the state; the poll tells which (status, substatus) it stands for.
         detailed = replace(prev, status=news.status, substatus=news.substatus, source="poll+push")
