@@ -120,7 +120,8 @@ def test_a_poll_adds_detail_to_a_pushed_state_and_a_repeat_adds_nothing() -> Non
             T0 + timedelta(hours=2),
         ),
     )
-    assert detailed is not None and detailed.old == pushed[1]
+    assert detailed is not None
+    assert detailed.old == pushed[1]
     assert (detailed.new.substatus, detailed.new.at) == ("posting_registered", pushed[1].at)
     assert merge_observation(pushed, push(1, T0 + timedelta(hours=1))) is None
     assert merge_observation(pushed, poll(0, T0 + timedelta(minutes=5))) is None

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 
 from ozonops.db import Database, KeyBox, save_shop
 from ozonops.db.tables import Posting, StatusHistory
-from ozonops.ozon import RetryPolicy
+from ozonops.ozon import RetryPolicy, memory_limiter
 from ozonops.simulator.app import create_app
 from ozonops.simulator.config import SimConfig
 from ozonops.simulator.control import posting_truth
@@ -23,8 +23,12 @@ from ozonops.sync import SyncConfig, Syncer
 
 BASE_URL = "https://api-seller.ozon.ru"
 KEYS = KeyBox(SecretStr("sync-tests"))
-#: Shop 0 has Premium Pro (reviews, chats), shop 1 a plain plan: both paths run.
-SIM = SimConfig(seed=5, shops=2, orders_per_day=30, history_days=20, speed=0)
+#: Shop 0 has Premium Pro (reviews, chats), shop 1 a plain plan: both paths run. The rate
+#: limit is lifted on both sides (tests of the limit set their own); the clock is frozen.
+FAST = 1000
+SIM = SimConfig(
+    seed=5, shops=2, orders_per_day=30, history_days=20, speed=0, rate_limit_per_second=FAST
+)
 FAST_RETRY = RetryPolicy(base_delay=0.01, max_delay=0.05, deadline=30.0, circuit_pause=0.05)
 
 
@@ -53,6 +57,7 @@ async def syncer(
     transport: httpx.AsyncBaseTransport | None = None,
     config: SyncConfig | None = None,
     read_timeout: float = 10.0,
+    per_second: int = FAST,
 ) -> AsyncIterator[Syncer]:
     s = Syncer.open(
         db,
@@ -62,6 +67,7 @@ async def syncer(
         transport=transport or httpx.ASGITransport(app=app),
         policy=FAST_RETRY,
         timeout=httpx.Timeout(read_timeout),
+        limiter=memory_limiter(per_second=per_second),
     )
     try:
         yield s

@@ -115,7 +115,9 @@ async def test_faults_during_sync_still_end_exact(db: Database) -> None:
         with db.transaction() as s:
             s.execute(update(Shop).values(base_url=url))
         app.state.faults.update(**faults)
-        async with syncer(db, app, transport=httpx.AsyncHTTPTransport(), read_timeout=1.0) as s:
+        async with syncer(
+            db, app, transport=httpx.AsyncHTTPTransport(), read_timeout=1.0, per_second=50
+        ) as s:
             failures = 0
             for round_ in range(4):
                 for _attempt in range(10):

@@ -33,6 +33,9 @@ __all__ = ["RunResult", "run", "server_now"]
 
 log = logging.getLogger(__name__)
 
+#: Cursor state keys the engine writes while a window is being read.
+PROGRESS_KEYS = frozenset({"window", "resume"})
+
 
 @dataclass(frozen=True, slots=True)
 class RunResult:
@@ -115,9 +118,10 @@ async def _drive(spec: ResourceSpec[object], job: Job) -> None:
         async for batch in spec.fetch(job, window):
             if batch.observed_at is not None:
                 read_from = min(read_from or batch.observed_at, batch.observed_at)
+            kept = {k: v for k, v in job.cursor.state.items() if k not in PROGRESS_KEYS}
             progress = Cursor(
                 last_value=job.cursor.last_value,
-                state={"window": window.to_state(), "resume": batch.resume},
+                state={**kept, "window": window.to_state(), "resume": batch.resume},
             )
             await job.commit(_writing(spec, job, batch), progress)
         await job.commit(None, spec.done(job, window, read_from))

@@ -123,8 +123,8 @@ class Chat(Base):
     unread_count: Mapped[int] = mapped_column(default=0)
     last_message_id: Mapped[str | None] = mapped_column(String(30))
     first_unread_message_id: Mapped[str | None] = mapped_column(String(30))
-    #: The posting the buyer wrote about, from the messages' context.
-    posting_number: Mapped[str | None] = mapped_column(String(40), index=True)
+    #: The order the buyer wrote about, from the messages' context.
+    order_number: Mapped[str | None] = mapped_column(String(40), index=True)
     updated_at: Mapped[datetime]
 
 

@@ -3,11 +3,27 @@
 from __future__ import annotations
 
 from ozonops.sync.resource import ResourceSpec
+from ozonops.sync.resources.aftersales import CHATS, RETURNS, REVIEWS, RFBS_RETURNS
+from ozonops.sync.resources.money import ACCRUALS, REALIZATION, TRANSACTIONS
 from ozonops.sync.resources.postings import FBO_POSTINGS, FBS_POSTINGS
+from ozonops.sync.resources.stock import DELIVERY_METHODS, STOCKS, WAREHOUSES
 
 __all__ = ["RESOURCES"]
 
 RESOURCES: dict[str, ResourceSpec[object]] = {
     spec.name: spec  # type: ignore[misc]
-    for spec in (FBS_POSTINGS, FBO_POSTINGS)
+    for spec in (
+        WAREHOUSES,
+        DELIVERY_METHODS,
+        FBS_POSTINGS,
+        FBO_POSTINGS,
+        RETURNS,
+        RFBS_RETURNS,
+        REVIEWS,
+        CHATS,
+        ACCRUALS,
+        TRANSACTIONS,
+        REALIZATION,
+        STOCKS,
+    )
 }

@@ -25,34 +25,16 @@ from ozonops.ozon import answered_at
 from ozonops.ozon import models as m
 from ozonops.sync.job import Job
 from ozonops.sync.mapping.postings import PostingRows, fbo_rows, fbs_rows
-from ozonops.sync.resource import Batch, ResourceSpec, Window, resume_or, since
+from ozonops.sync.resource import Batch, ResourceSpec, Window
+from ozonops.sync.resources.common import MAX_GAP, MAX_PERIOD, backfill_then_changes
 from ozonops.sync.write_postings import Counts, chunks, write_postings
 
 __all__ = ["FBO_POSTINGS", "FBS_POSTINGS"]
 
 WITH = {"analytics_data": True, "financial_data": True}
-#: Ozon's longest creation window for one list request (the calendar-year rule, a day spare).
-MAX_PERIOD = timedelta(days=364)
-#: A cursor older than this is read again as a backfill (a changes window must reach now).
-MAX_GAP = timedelta(days=300)
 PAGE = 100
 #: FBO postings asked for by number per request (the filter takes at most 1,000).
 NUMBERS_PER_CALL = 1000
-
-
-def _windows(job: Job) -> Sequence[Window]:
-    def plan() -> Sequence[Window]:
-        last = job.cursor.last_value
-        if last is None or job.now - last > MAX_GAP:
-            start = job.since_backfill if last is None else last - job.config.overlap
-            return [
-                Window("backfill", start=start, end=job.now + job.config.lead, began_at=job.now)
-            ]
-        # Anchored on the cursor, not on "now": Ozon's clock as we last saw it may be behind.
-        start = since(job, last)
-        return [Window("changes", start=start, end=start + MAX_PERIOD, began_at=job.now)]
-
-    return resume_or(job, plan)
 
 
 def _write(session: Session, job: Job, batch: Batch[PostingRows]) -> Counts:
@@ -138,7 +120,7 @@ FBS_POSTINGS: ResourceSpec[PostingRows] = ResourceSpec(
     name="fbs_postings",
     cursor_field="last_changed_status_date",
     interval=timedelta(minutes=5),
-    windows=_windows,
+    windows=backfill_then_changes,
     fetch=_fetch_fbs,
     write=_write,
     description="FBS and rFBS postings (/v4/posting/fbs/list)",
@@ -203,7 +185,7 @@ FBO_POSTINGS: ResourceSpec[PostingRows] = ResourceSpec(
     name="fbo_postings",
     cursor_field="created_at (+ every open posting by number)",
     interval=timedelta(minutes=15),
-    windows=_windows,
+    windows=backfill_then_changes,
     fetch=_fetch_fbo,
     write=_write,
     description="FBO postings (/v3/posting/fbo/list)",

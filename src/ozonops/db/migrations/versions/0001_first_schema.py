@@ -94,7 +94,7 @@ def upgrade() -> None:
         sa.Column("unread_count", sa.Integer(), nullable=False),
         sa.Column("last_message_id", sa.String(length=30), nullable=True),
         sa.Column("first_unread_message_id", sa.String(length=30), nullable=True),
-        sa.Column("posting_number", sa.String(length=40), nullable=True),
+        sa.Column("order_number", sa.String(length=40), nullable=True),
         sa.Column("updated_at", ozonops.db.tables.base.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["shop_id"], ["shops.id"], name=op.f("fk_chats_shop_id_shops"), ondelete="CASCADE"
@@ -102,9 +102,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("chat_id", name=op.f("pk_chats")),
     )
     with op.batch_alter_table("chats", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_chats_posting_number"), ["posting_number"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_chats_order_number"), ["order_number"], unique=False)
         batch_op.create_index(batch_op.f("ix_chats_shop_id"), ["shop_id"], unique=False)
 
     op.create_table(
@@ -763,7 +761,7 @@ def downgrade() -> None:
     op.drop_table("delivery_methods")
     with op.batch_alter_table("chats", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_chats_shop_id"))
-        batch_op.drop_index(batch_op.f("ix_chats_posting_number"))
+        batch_op.drop_index(batch_op.f("ix_chats_order_number"))
 
     op.drop_table("chats")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
