@@ -210,6 +210,10 @@ async def _run(
         async with asyncio.TaskGroup() as group:
             for indexes in per_channel.values():
                 group.create_task(one_channel(indexes))
+    except ExceptionGroup as failed:  # a journal or a bug raised: let it out as itself
+        if len(failed.exceptions) == 1:
+            raise failed.exceptions[0] from None
+        raise
     finally:
         if own_http:
             await client.aclose()

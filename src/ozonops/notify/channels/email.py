@@ -120,6 +120,13 @@ class EmailChannel(Channel[EmailPart, EmailMessage]):
             )
         except aiosmtplib.SMTPException as exc:
             raise self._translate(exc) from None
+        except ssl.SSLCertVerificationError as exc:
+            raise ChannelRejected(
+                f"{config.host}:{config.port} showed a certificate this machine does not "
+                f"trust ({exc.verify_message}); set ca_file to the CA that issued it, or "
+                "use the name the certificate was issued for as host",
+                channel=self.name,
+            ) from None
         except OSError as exc:
             raise ChannelUnavailable(
                 f"could not reach {config.host}:{config.port} ({type(exc).__name__})",
