@@ -6,10 +6,8 @@ import html
 import re
 from typing import Any
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from ozonops.notify import errors, verify_webhook
 from tests.notify.sinkkit import Sink, read_json
@@ -61,13 +59,11 @@ class TelegramSink(Sink):
     """``POST /bot{token}/sendMessage`` — 401, 400 chat not found / too long / entities,
     429 with ``parameters.retry_after`` past 20 messages a minute in a group."""
 
+    path = "/bot{token}/sendMessage"
+
     def __init__(self, token: str = "123456:tg-token", chats: tuple[str, ...] = ("-1001",)) -> None:
         self.token, self.chats = token, chats
         super().__init__()
-
-    @property
-    def app(self) -> Starlette:
-        return Starlette(routes=[Route("/bot{token}/sendMessage", self.send, methods=["POST"])])
 
     def _error(self, code: int, description: str, **parameters: Any) -> Response:
         body: dict[str, Any] = {"ok": False, "error_code": code, "description": description}
@@ -110,6 +106,8 @@ class WebhookSink(Sink):
     """A receiver that verifies with :func:`ozonops.notify.verify_webhook` on the sink's
     clock, answers 401 on a failed check, and records duplicates by delivery id."""
 
+    path = "/hook"
+
     def __init__(self, secret: str = "webhook-secret") -> None:
         self.secret = secret
         super().__init__()
@@ -118,10 +116,6 @@ class WebhookSink(Sink):
         super().reset(clock)
         self.deliveries: list[str] = []
         self.headers: list[dict[str, str]] = []
-
-    @property
-    def app(self) -> Starlette:
-        return Starlette(routes=[Route("/hook", self.send, methods=["POST"])])
 
     @property
     def duplicates(self) -> list[str]:

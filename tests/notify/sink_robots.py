@@ -9,10 +9,8 @@ import hashlib
 import hmac
 from typing import Any
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from tests.notify.sinkkit import Sink, read_json
 
@@ -20,13 +18,11 @@ from tests.notify.sinkkit import Sink, read_json
 class WeComSink(Sink):
     """``POST /cgi-bin/webhook/send?key=`` — errcode 93000, 45009 (20/min), 40058 (size)."""
 
+    path = "/cgi-bin/webhook/send"
+
     def __init__(self, key: str = "wecom-key-1") -> None:
         self.key = key
         super().__init__()
-
-    @property
-    def app(self) -> Starlette:
-        return Starlette(routes=[Route("/cgi-bin/webhook/send", self.send, methods=["POST"])])
 
     async def send(self, request: Request) -> Response:
         if (injected := await self.fault()) is not None:
@@ -50,6 +46,8 @@ class WeComSink(Sink):
 class DingTalkSink(Sink):
     """``POST /robot/send?access_token=&timestamp=&sign=`` — 300001, 310000, 130101."""
 
+    path = "/robot/send"
+
     def __init__(
         self,
         token: str = "ding-token-1",
@@ -58,10 +56,6 @@ class DingTalkSink(Sink):
     ) -> None:
         self.token, self.secret, self.keywords = token, secret, keywords
         super().__init__()
-
-    @property
-    def app(self) -> Starlette:
-        return Starlette(routes=[Route("/robot/send", self.send, methods=["POST"])])
 
     def _signed(self, request: Request) -> bool:
         assert self.secret is not None
@@ -104,6 +98,8 @@ class DingTalkSink(Sink):
 class FeishuSink(Sink):
     """``POST /open-apis/bot/v2/hook/{token}`` — 19001, 19021, 19024, 9499, 11232."""
 
+    path = "/open-apis/bot/v2/hook/{token}"
+
     def __init__(
         self,
         token: str = "feishu-hook-1",
@@ -112,12 +108,6 @@ class FeishuSink(Sink):
     ) -> None:
         self.token, self.secret, self.keywords = token, secret, keywords
         super().__init__()
-
-    @property
-    def app(self) -> Starlette:
-        return Starlette(
-            routes=[Route("/open-apis/bot/v2/hook/{token}", self.send, methods=["POST"])]
-        )
 
     def _signed(self, body: dict[str, Any]) -> bool:
         assert self.secret is not None

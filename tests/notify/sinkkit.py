@@ -8,10 +8,12 @@ import json
 import threading
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 START = 1_714_530_600.0  # 2024-05-01 02:30:00 UTC
 
@@ -49,10 +51,19 @@ class Fault:
 
 
 class Sink:
-    """State of one platform sink; ``reset`` between tests."""
+    """State of one platform sink; ``reset`` between tests. ``path`` is where it listens."""
+
+    path: ClassVar[str]
 
     def __init__(self) -> None:
         self.reset()
+
+    @property
+    def app(self) -> Starlette:
+        return Starlette(routes=[Route(self.path, self.send, methods=["POST"])])
+
+    async def send(self, request: Request) -> Response:
+        raise NotImplementedError
 
     def reset(self, clock: FakeClock | None = None) -> None:
         self.clock = clock or FakeClock()

@@ -13,7 +13,7 @@ from ozonops.notify import channels, errors
 from ozonops.notify.clock import Clock, SystemClock
 from ozonops.notify.config import ChannelConfig, NotifyConfig, make_channel, make_channels
 from ozonops.notify.digest import Window, build_digest, window_of
-from ozonops.notify.dispatch import deliver, deliver_digests
+from ozonops.notify.dispatch import Dispatcher, deliver, deliver_digests
 from ozonops.notify.errors import (
     ConfigurationError,
     DeliveryError,
@@ -38,6 +38,7 @@ __all__ = [
     "Clock",
     "ConfigurationError",
     "DeliveryError",
+    "Dispatcher",
     "InvalidNotification",
     "Journal",
     "Lang",

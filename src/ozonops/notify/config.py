@@ -30,7 +30,7 @@ ChannelConfig = Annotated[
     Field(discriminator="kind"),
 ]
 
-AnyChannel = Channel[Any, Any]
+AnyChannel = Channel[Any, Any, Any]
 
 
 class NotifyConfig(BaseModel):

@@ -1,5 +1,7 @@
 """The dispatcher: routes a batch, sends it, and reports every outcome as data.
 
+A :class:`Dispatcher` holds the channels and what should outlive one batch (limiters,
+clock, HTTP client, journal, backoff); the module functions build a throwaway one.
 ``deliver`` sends the notifications of immediate routes and reports the others as
 ``deferred`` into their digest window; ``deliver_digests`` later sends the digests of the
 windows that have closed. Both return one :class:`~ozonops.notify.outcome.Outcome` per
@@ -24,8 +26,8 @@ import logging
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from typing import Any, Literal
+from dataclasses import dataclass, field, replace
+from typing import Literal, TypedDict, Unpack
 
 import httpx
 
@@ -46,7 +48,7 @@ from ozonops.notify.render import render_alert
 from ozonops.notify.retry import Backoff
 from ozonops.notify.routing import Route, plan
 
-__all__ = ["deliver", "deliver_digests"]
+__all__ = ["Dispatcher", "Options", "deliver", "deliver_digests"]
 
 log = logging.getLogger(__name__)
 
@@ -63,15 +65,138 @@ class _Job:
     window: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Sending:
-    channels: Mapping[str, AnyChannel]
+class Options(TypedDict, total=False):
+    """The knobs of :class:`Dispatcher` that ``deliver`` and ``deliver_digests`` pass on."""
+
     limiters: Limiters
     clock: Clock
-    http: httpx.AsyncClient
+    http: httpx.AsyncClient | None
     journal: Journal | None
     backoff: Backoff
     rng: random.Random
+
+
+@dataclass(kw_only=True)
+class Dispatcher:
+    """Channels plus the state that should outlive one batch: keep one for the process.
+
+    ``limiters`` hold the platforms' budgets across calls; ``http`` is borrowed if given
+    (else each call opens and closes its own client); ``journal`` records deliveries.
+    """
+
+    channels: Mapping[str, AnyChannel]
+    limiters: Limiters = field(default_factory=Limiters)
+    clock: Clock = field(default_factory=SystemClock)
+    http: httpx.AsyncClient | None = None
+    journal: Journal | None = None
+    backoff: Backoff = field(default_factory=Backoff)
+    rng: random.Random = field(default_factory=random.Random)
+
+    async def deliver(
+        self, notifications: Iterable[Notification], *, routes: Sequence[Route]
+    ) -> list[Outcome]:
+        """Send what immediate routes want now; report digest routes' share as ``deferred``."""
+        self._check(routes)
+        batch = plan(notifications, routes)
+        jobs = [
+            _Job(
+                channel=target.channel,
+                route=target.route,
+                message=render_alert(target.notification, lang=target.route.lang, ref=key),
+                key=key,
+                via="immediate",
+            )
+            for target in batch.immediate
+            for key in [delivery_key(f"alert\x00{target.notification.dedupe_key}", target.channel)]
+        ]
+        outcomes = await self._run(jobs)
+        outcomes += [
+            Outcome(
+                alert_id=n.alert_id,
+                dedupe_key=n.dedupe_key,
+                route=route.name,
+                channel=None,
+                status="deferred",
+                via="digest",
+                window=window.key,
+            )
+            for n, route, window in batch.deferred
+        ]
+        outcomes += [
+            Outcome(
+                alert_id=n.alert_id,
+                dedupe_key=n.dedupe_key,
+                route=None,
+                channel=None,
+                status="skipped",
+                error=f"no route matches severity {n.severity.value}, rule {n.rule_id!r}, "
+                f"shop {n.shop!r}",
+            )
+            for n in batch.unrouted
+        ]
+        return outcomes
+
+    async def deliver_digests(
+        self, pending: Iterable[Notification], *, routes: Sequence[Route]
+    ) -> list[Outcome]:
+        """Send one digest per (digest route, closed window) over the ``pending`` notifications.
+
+        ``pending`` are the notifications whose outcome was ``deferred`` and that the caller
+        kept; those of windows still open are left out of the result (call again later).
+        """
+        self._check(routes)
+        now = utc(self.clock)
+        groups: dict[tuple[str, str], tuple[Route, Window, list[Notification]]] = {}
+        for notification, route, window in plan(pending, routes).deferred:
+            if window.closed(now):
+                entry = groups.setdefault((route.name, window.key), (route, window, []))
+                entry[2].append(notification)
+        jobs = []
+        for route, window, items in groups.values():
+            for channel in route.channels:
+                key = delivery_key(f"digest\x00{route.name}\x00{window.key}", channel)
+                message = build_digest(
+                    items,
+                    window=window,
+                    lang=route.lang,
+                    ref=key,
+                    dashboard_url=route.dashboard_url,
+                )
+                jobs.append(_Job(channel, route, message, key, "digest", window.key))
+        return await self._run(jobs)
+
+    def _check(self, routes: Sequence[Route]) -> None:
+        for route in routes:
+            missing = [name for name in route.channels if name not in self.channels]
+            if missing:
+                raise ConfigurationError(
+                    f"route {route.name!r} names channel(s) {missing} that are not "
+                    f"configured; configured: {sorted(self.channels)}"
+                )
+
+    async def _run(self, jobs: list[_Job]) -> list[Outcome]:
+        per_channel: dict[str, list[int]] = defaultdict(list)
+        for index, job in enumerate(jobs):
+            per_channel[job.channel].append(index)
+        results: list[list[Outcome]] = [[] for _ in jobs]
+        client = self.http or httpx.AsyncClient()
+
+        async def one_channel(indexes: list[int]) -> None:
+            for index in indexes:
+                results[index] = await _deliver_job(jobs[index], self, client)
+
+        try:
+            async with asyncio.TaskGroup() as group:
+                for indexes in per_channel.values():
+                    group.create_task(one_channel(indexes))
+        except ExceptionGroup as failed:  # a journal or a bug raised: let it out as itself
+            if len(failed.exceptions) == 1:
+                raise failed.exceptions[0] from None
+            raise
+        finally:
+            if self.http is None:
+                await client.aclose()
+        return [outcome for result in results for outcome in result]
 
 
 async def deliver(
@@ -79,56 +204,10 @@ async def deliver(
     *,
     routes: Sequence[Route],
     channels: Mapping[str, AnyChannel],
-    limiters: Limiters | None = None,
-    clock: Clock | None = None,
-    http: httpx.AsyncClient | None = None,
-    journal: Journal | None = None,
-    backoff: Backoff | None = None,
-    rng: random.Random | None = None,
+    **options: Unpack[Options],
 ) -> list[Outcome]:
-    """Send what immediate routes want now; report digest routes' share as ``deferred``.
-
-    Keep one ``limiters`` for the process so budgets hold across calls.
-    """
-    _check_channels(routes, channels)
-    batch = plan(notifications, routes)
-    jobs = [
-        _Job(
-            channel=target.channel,
-            route=target.route,
-            message=render_alert(target.notification, lang=target.route.lang, ref=key),
-            key=key,
-            via="immediate",
-        )
-        for target in batch.immediate
-        for key in [delivery_key(f"alert\x00{target.notification.dedupe_key}", target.channel)]
-    ]
-    outcomes = await _run(jobs, limiters, clock, http, journal, backoff, rng, channels)
-    outcomes += [
-        Outcome(
-            alert_id=n.alert_id,
-            dedupe_key=n.dedupe_key,
-            route=route.name,
-            channel=None,
-            status="deferred",
-            via="digest",
-            window=window.key,
-        )
-        for n, route, window in batch.deferred
-    ]
-    outcomes += [
-        Outcome(
-            alert_id=n.alert_id,
-            dedupe_key=n.dedupe_key,
-            route=None,
-            channel=None,
-            status="skipped",
-            error=f"no route matches severity {n.severity.value}, rule {n.rule_id!r}, "
-            f"shop {n.shop!r}",
-        )
-        for n in batch.unrouted
-    ]
-    return outcomes
+    """``Dispatcher(channels=channels, **options).deliver(notifications, routes=routes)``."""
+    return await Dispatcher(channels=channels, **options).deliver(notifications, routes=routes)
 
 
 async def deliver_digests(
@@ -136,91 +215,13 @@ async def deliver_digests(
     *,
     routes: Sequence[Route],
     channels: Mapping[str, AnyChannel],
-    limiters: Limiters | None = None,
-    clock: Clock | None = None,
-    http: httpx.AsyncClient | None = None,
-    journal: Journal | None = None,
-    backoff: Backoff | None = None,
-    rng: random.Random | None = None,
+    **options: Unpack[Options],
 ) -> list[Outcome]:
-    """Send one digest per (digest route, closed window) over the ``pending`` notifications.
-
-    ``pending`` are the notifications whose outcome was ``deferred`` and that the caller
-    kept; those of windows still open are left out of the result (call again later).
-    """
-    _check_channels(routes, channels)
-    now = utc(clock or SystemClock())
-    groups: dict[tuple[str, str], tuple[Route, Window, list[Notification]]] = {}
-    for notification, route, window in plan(pending, routes).deferred:
-        if window.closed(now):
-            entry = groups.setdefault((route.name, window.key), (route, window, []))
-            entry[2].append(notification)
-    jobs = []
-    for route, window, items in groups.values():
-        for channel in route.channels:
-            key = delivery_key(f"digest\x00{route.name}\x00{window.key}", channel)
-            message = build_digest(
-                items, window=window, lang=route.lang, ref=key, dashboard_url=route.dashboard_url
-            )
-            jobs.append(_Job(channel, route, message, key, "digest", window.key))
-    return await _run(jobs, limiters, clock, http, journal, backoff, rng, channels)
+    """``Dispatcher(channels=channels, **options).deliver_digests(pending, routes=routes)``."""
+    return await Dispatcher(channels=channels, **options).deliver_digests(pending, routes=routes)
 
 
-def _check_channels(routes: Sequence[Route], channels: Mapping[str, Any]) -> None:
-    for route in routes:
-        missing = [name for name in route.channels if name not in channels]
-        if missing:
-            raise ConfigurationError(
-                f"route {route.name!r} names channel(s) {missing} that are not configured; "
-                f"configured: {sorted(channels)}"
-            )
-
-
-async def _run(
-    jobs: list[_Job],
-    limiters: Limiters | None,
-    clock: Clock | None,
-    http: httpx.AsyncClient | None,
-    journal: Journal | None,
-    backoff: Backoff | None,
-    rng: random.Random | None,
-    channels: Mapping[str, AnyChannel],
-) -> list[Outcome]:
-    own_http = http is None
-    client = http or httpx.AsyncClient()
-    ctx = _Sending(
-        channels=channels,
-        limiters=limiters or Limiters(),
-        clock=clock or SystemClock(),
-        http=client,
-        journal=journal,
-        backoff=backoff or Backoff(),
-        rng=rng or random.Random(),
-    )
-    per_channel: dict[str, list[int]] = defaultdict(list)
-    for index, job in enumerate(jobs):
-        per_channel[job.channel].append(index)
-    results: list[list[Outcome]] = [[] for _ in jobs]
-
-    async def one_channel(indexes: list[int]) -> None:
-        for index in indexes:
-            results[index] = await _deliver_job(jobs[index], ctx)
-
-    try:
-        async with asyncio.TaskGroup() as group:
-            for indexes in per_channel.values():
-                group.create_task(one_channel(indexes))
-    except ExceptionGroup as failed:  # a journal or a bug raised: let it out as itself
-        if len(failed.exceptions) == 1:
-            raise failed.exceptions[0] from None
-        raise
-    finally:
-        if own_http:
-            await client.aclose()
-    return [outcome for result in results for outcome in result]
-
-
-async def _deliver_job(job: _Job, ctx: _Sending) -> list[Outcome]:
+async def _deliver_job(job: _Job, ctx: Dispatcher, http: httpx.AsyncClient) -> list[Outcome]:
     base = Outcome(
         alert_id="",
         dedupe_key="",
@@ -237,7 +238,7 @@ async def _deliver_job(job: _Job, ctx: _Sending) -> list[Outcome]:
         return _per_source(job, result)
     if ctx.journal:
         await ctx.journal.started(job.key)
-    result = await _send_message(job, ctx, replace(base, resent=state == "started"))
+    result = await _send_message(job, ctx, http, replace(base, resent=state == "started"))
     if ctx.journal:
         await ctx.journal.finished(result)
     if result.status == "sent":
@@ -254,13 +255,15 @@ def _per_source(job: _Job, result: Outcome) -> list[Outcome]:
     ]
 
 
-async def _send_message(job: _Job, ctx: _Sending, result: Outcome) -> Outcome:
+async def _send_message(
+    job: _Job, ctx: Dispatcher, http: httpx.AsyncClient, result: Outcome
+) -> Outcome:
     channel = ctx.channels[job.channel]
     parts = channel.parts(job.message)
     attempts = retries = 0
     for index, part in enumerate(parts):
         key = job.key if len(parts) == 1 else f"{job.key}-{index + 1}"
-        made, error = await _send_part(channel, part, key, ctx)
+        made, error = await _send_part(channel, part, key, ctx, http)
         attempts += made
         retries += max(0, made - 1)
         if error is not None:
@@ -280,7 +283,7 @@ async def _send_message(job: _Job, ctx: _Sending, result: Outcome) -> Outcome:
 
 
 async def _send_part(
-    channel: AnyChannel, part: object, key: str, ctx: _Sending
+    channel: AnyChannel, part: object, key: str, ctx: Dispatcher, http: httpx.AsyncClient
 ) -> tuple[int, DeliveryError | None]:
     """Send one part with limits and retries; returns (attempts made, final error or None)."""
     start = ctx.clock.time()
@@ -299,7 +302,7 @@ async def _send_part(
         request = channel.request(part, now=ctx.clock.time(), delivery_key=key)
         attempts += 1
         try:
-            await channel.send(request, http=ctx.http)
+            await channel.send(request, http=http)
             return attempts, None
         except TerminalDeliveryError as exc:
             return attempts, exc

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Generic, NoReturn, TypeVar
 
 import httpx
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, SecretStr
 
 from ozonops.notify.errors import ChannelRateLimited, ChannelRejected, ChannelUnavailable
 from ozonops.notify.limiter import Rate
@@ -43,6 +43,7 @@ __all__ = [
 
 P = TypeVar("P")
 R = TypeVar("R")
+C = TypeVar("C", bound="ChannelSettings")
 
 
 def _base_url(value: str) -> str:
@@ -110,35 +111,43 @@ def identity(kind: str, *parts: str) -> str:
     return f"{kind}:{digest}"
 
 
-class Channel(ABC, Generic[P, R]):
-    """A configured destination: ``P`` is its part type, ``R`` its request type."""
+class Channel(ABC, Generic[C, P, R]):
+    """A configured destination: ``C`` is its config, ``P`` its part, ``R`` its request type.
+
+    Subclasses set ``kind`` and ``RATES`` (and ``THROTTLE_PAUSE`` where the platform blocks
+    for a known time after a "too fast" answer).
+    """
 
     kind: ClassVar[str]
+    RATES: ClassVar[tuple[Rate, ...]] = ()
+    THROTTLE_PAUSE: ClassVar[float | None] = None
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, config: C) -> None:
+        self.config = config
+        self.name = config.name
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
 
     @property
-    @abstractmethod
     def rates(self) -> tuple[Rate, ...]:
         """The platform's send budget for this endpoint."""
+        return self.RATES
 
     @property
-    @abstractmethod
     def limit_key(self) -> str:
-        """The key of this endpoint's rate-limit windows (no secret in it)."""
+        """The key of this endpoint's rate-limit windows: a hash, never the secret itself."""
+        return identity(self.kind, *self.secrets())
 
     @property
     def throttle_pause(self) -> float | None:
         """How long the platform blocks after a "too fast" answer without a hint."""
-        return None
+        return self.THROTTLE_PAUSE
 
-    @abstractmethod
     def secrets(self) -> tuple[str, ...]:
-        """Secret values to scrub from logs (feed ``ozonops.log.configure_logging``)."""
+        """The config's secret values, to scrub from logs (see ``channel_secrets``)."""
+        values = (getattr(self.config, name) for name in type(self.config).model_fields)
+        return tuple(v.get_secret_value() for v in values if isinstance(v, SecretStr))
 
     @abstractmethod
     def parts(self, message: Message) -> list[P]:
@@ -153,10 +162,8 @@ class Channel(ABC, Generic[P, R]):
         """Make one attempt; raise a ``DeliveryError`` unless the platform accepted it."""
 
 
-class HttpChannel(Channel[P, HttpCall]):
+class HttpChannel(Channel[C, P, HttpCall]):
     """A channel that speaks JSON over HTTP; subclasses implement ``check``."""
-
-    timeout: float = 10.0
 
     async def send(self, request: HttpCall, *, http: httpx.AsyncClient) -> None:
         try:
@@ -165,11 +172,12 @@ class HttpChannel(Channel[P, HttpCall]):
                 request.url,
                 content=request.content,
                 headers=dict(request.headers),
-                timeout=self.timeout,
+                timeout=self.config.timeout,
             )
         except httpx.TimeoutException:
             raise ChannelUnavailable(
-                f"no answer within {self.timeout:g} s from {request.shown}", channel=self.name
+                f"no answer within {self.config.timeout:g} s from {request.shown}",
+                channel=self.name,
             ) from None
         except httpx.TransportError as exc:
             raise ChannelUnavailable(

@@ -30,7 +30,6 @@ from ozonops.notify.channels.base import (
     HttpCall,
     HttpChannel,
     dumps,
-    identity,
 )
 from ozonops.notify.channels.markup import markdown_blocks, severity_label
 from ozonops.notify.errors import (
@@ -48,7 +47,6 @@ from ozonops.notify.signing import dingtalk_sign
 __all__ = ["TEXT_LIMIT", "DingTalkChannel", "DingTalkConfig", "DingTalkPart"]
 
 TEXT_LIMIT = 20_000
-RATES = (Rate(20, 60.0),)
 MAX_PARTS = 3
 
 
@@ -75,31 +73,10 @@ class DingTalkPart(NamedTuple):
     at_all: bool = False
 
 
-class DingTalkChannel(HttpChannel[DingTalkPart]):
+class DingTalkChannel(HttpChannel[DingTalkConfig, DingTalkPart]):
     kind = "dingtalk"
-
-    def __init__(self, config: DingTalkConfig) -> None:
-        super().__init__(config.name)
-        self.config = config
-        self.timeout = config.timeout
-
-    @property
-    def rates(self) -> tuple[Rate, ...]:
-        return RATES
-
-    @property
-    def limit_key(self) -> str:
-        return identity(self.kind, self.config.access_token.get_secret_value())
-
-    @property
-    def throttle_pause(self) -> float:
-        return 600.0  # "超过20条会限流10分钟": longer than a send may wait, so it fails fast
-
-    def secrets(self) -> tuple[str, ...]:
-        values = [self.config.access_token.get_secret_value()]
-        if self.config.secret is not None:
-            values.append(self.config.secret.get_secret_value())
-        return tuple(values)
+    RATES = (Rate(20, 60.0),)
+    THROTTLE_PAUSE = 600.0  # "超过20条会限流10分钟": longer than a send may wait: fail fast
 
     def parts(self, message: Message) -> list[DingTalkPart]:
         keyword = f"【{self.config.keyword}】" if self.config.keyword else ""

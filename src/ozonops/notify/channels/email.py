@@ -63,12 +63,8 @@ class EmailPart(NamedTuple):
     html: str
 
 
-class EmailChannel(Channel[EmailPart, EmailMessage]):
+class EmailChannel(Channel[EmailConfig, EmailPart, EmailMessage]):
     kind = "email"
-
-    def __init__(self, config: EmailConfig) -> None:
-        super().__init__(config.name)
-        self.config = config
 
     @property
     def rates(self) -> tuple[Rate, ...]:
@@ -77,9 +73,6 @@ class EmailChannel(Channel[EmailPart, EmailMessage]):
     @property
     def limit_key(self) -> str:
         return identity(self.kind, self.config.host, str(self.config.port), self.config.sender)
-
-    def secrets(self) -> tuple[str, ...]:
-        return (self.config.password.get_secret_value(),) if self.config.password else ()
 
     def parts(self, message: Message) -> list[EmailPart]:
         subject = f"{severity_label(message)} {message.title}"

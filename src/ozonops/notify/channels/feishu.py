@@ -31,7 +31,6 @@ from ozonops.notify.channels.base import (
     HttpCall,
     HttpChannel,
     dumps,
-    identity,
 )
 from ozonops.notify.channels.markup import markdown_blocks, severity_label
 from ozonops.notify.errors import (
@@ -50,7 +49,6 @@ __all__ = ["BODY_LIMIT", "HOSTS", "FeishuChannel", "FeishuConfig"]
 
 BODY_LIMIT = 20_000
 SIGN_RESERVE = 120  # bytes the timestamp and sign fields add to the body
-RATES = (Rate(100, 60.0), Rate(5, 1.0))
 MAX_PARTS = 3
 HOSTS = {"feishu": "https://open.feishu.cn", "lark": "https://open.larksuite.com"}
 TEMPLATE = {Severity.CRITICAL: "red", Severity.WARNING: "orange", Severity.INFO: "blue"}
@@ -67,30 +65,15 @@ class FeishuConfig(ChannelSettings):
     base_url: BaseUrl | None = None  # overrides the region's host (a local sink in tests)
 
 
-class FeishuChannel(HttpChannel[dict[str, Any]]):
+class FeishuChannel(HttpChannel[FeishuConfig, dict[str, Any]]):
     """Parts are cards (``dict``) ready for the ``card`` field."""
 
     kind = "feishu"
+    RATES = (Rate(100, 60.0), Rate(5, 1.0))
 
     def __init__(self, config: FeishuConfig) -> None:
-        super().__init__(config.name)
-        self.config = config
-        self.timeout = config.timeout
+        super().__init__(config)
         self.base_url = config.base_url or HOSTS[config.region]
-
-    @property
-    def rates(self) -> tuple[Rate, ...]:
-        return RATES
-
-    @property
-    def limit_key(self) -> str:
-        return identity(self.kind, self.config.token.get_secret_value())
-
-    def secrets(self) -> tuple[str, ...]:
-        values = [self.config.token.get_secret_value()]
-        if self.config.secret is not None:
-            values.append(self.config.secret.get_secret_value())
-        return tuple(values)
 
     def parts(self, message: Message) -> list[dict[str, Any]]:
         keyword = f"【{self.config.keyword}】" if self.config.keyword else ""

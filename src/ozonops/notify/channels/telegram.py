@@ -88,13 +88,8 @@ class TelegramPart(NamedTuple):
     silent: bool = False
 
 
-class TelegramChannel(HttpChannel[TelegramPart]):
+class TelegramChannel(HttpChannel[TelegramConfig, TelegramPart]):
     kind = "telegram"
-
-    def __init__(self, config: TelegramConfig) -> None:
-        super().__init__(config.name)
-        self.config = config
-        self.timeout = config.timeout
 
     @property
     def rates(self) -> tuple[Rate, ...]:
@@ -103,9 +98,6 @@ class TelegramChannel(HttpChannel[TelegramPart]):
     @property
     def limit_key(self) -> str:
         return identity(self.kind, self.config.token.get_secret_value(), self.config.chat_id)
-
-    def secrets(self) -> tuple[str, ...]:
-        return (self.config.token.get_secret_value(),)
 
     def parts(self, message: Message) -> list[TelegramPart]:
         silent = not message.severity.at_least(self.config.silent_below)

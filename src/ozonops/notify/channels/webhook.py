@@ -50,15 +50,10 @@ class WebhookConfig(ChannelSettings):
     per_minute: int = Field(default=60, ge=1)
 
 
-class WebhookChannel(HttpChannel[Message]):
+class WebhookChannel(HttpChannel[WebhookConfig, Message]):
     """One part per message: the receiver gets the whole thing, machine-readable."""
 
     kind = "webhook"
-
-    def __init__(self, config: WebhookConfig) -> None:
-        super().__init__(config.name)
-        self.config = config
-        self.timeout = config.timeout
 
     @property
     def rates(self) -> tuple[Rate, ...]:
@@ -67,9 +62,6 @@ class WebhookChannel(HttpChannel[Message]):
     @property
     def limit_key(self) -> str:
         return identity(self.kind, self.config.url)
-
-    def secrets(self) -> tuple[str, ...]:
-        return (self.config.secret.get_secret_value(),)
 
     def parts(self, message: Message) -> list[Message]:
         return [message]

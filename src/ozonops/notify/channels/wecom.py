@@ -26,7 +26,6 @@ from ozonops.notify.channels.base import (
     HttpCall,
     HttpChannel,
     dumps,
-    identity,
 )
 from ozonops.notify.channels.markup import markdown_blocks, severity_label
 from ozonops.notify.errors import (
@@ -43,7 +42,6 @@ from ozonops.notify.render import pack, utf8_len
 __all__ = ["MARKDOWN_LIMIT", "WeComChannel", "WeComConfig"]
 
 MARKDOWN_LIMIT = 4096
-RATES = (Rate(20, 60.0),)
 MAX_PARTS = 3
 COLOR = {Severity.CRITICAL: "warning", Severity.WARNING: "comment", Severity.INFO: "info"}
 
@@ -56,28 +54,10 @@ class WeComConfig(ChannelSettings):
     base_url: BaseUrl = "https://qyapi.weixin.qq.com"
 
 
-class WeComChannel(HttpChannel[str]):
+class WeComChannel(HttpChannel[WeComConfig, str]):
     kind = "wecom"
-
-    def __init__(self, config: WeComConfig) -> None:
-        super().__init__(config.name)
-        self.config = config
-        self.timeout = config.timeout
-
-    @property
-    def rates(self) -> tuple[Rate, ...]:
-        return RATES
-
-    @property
-    def limit_key(self) -> str:
-        return identity(self.kind, self.config.key.get_secret_value())
-
-    @property
-    def throttle_pause(self) -> float:
-        return 60.0  # the budget is per minute; a full minute always clears it
-
-    def secrets(self) -> tuple[str, ...]:
-        return (self.config.key.get_secret_value(),)
+    RATES = (Rate(20, 60.0),)
+    THROTTLE_PAUSE = 60.0  # the budget is per minute; a full minute always clears it
 
     def parts(self, message: Message) -> list[str]:
         color = COLOR[message.severity]
