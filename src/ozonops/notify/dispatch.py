@@ -7,7 +7,7 @@ clock, HTTP client, journal, backoff); the module functions build a throwaway on
 windows that have closed. Both return one :class:`~ozonops.notify.outcome.Outcome` per
 (notification, route, channel) and never raise for a failed send.
 
-One send of one message to one channel, in stacked steps:
+One send of one message to one channel (:mod:`ozonops.notify.sending`), in stacked steps:
 
 * ``channel.parts(message)`` — the platform's markup, split to its limits;
 * per part: ``Limiters.acquire`` (wait for the platform's budget) → ``channel.request``
@@ -22,47 +22,27 @@ Channels run concurrently; sends to one channel go one after another, in order.
 from __future__ import annotations
 
 import asyncio
-import logging
 import random
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Literal, TypedDict, Unpack
+from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 import httpx
 
 from ozonops.notify.clock import Clock, SystemClock, utc
 from ozonops.notify.config import AnyChannel
 from ozonops.notify.digest import Window, build_digest
-from ozonops.notify.errors import (
-    ChannelRateLimited,
-    ConfigurationError,
-    DeliveryError,
-    TerminalDeliveryError,
-    TransientDeliveryError,
-)
+from ozonops.notify.errors import ConfigurationError
 from ozonops.notify.limiter import Limiters
-from ozonops.notify.model import Message, Notification
+from ozonops.notify.model import Notification
 from ozonops.notify.outcome import Journal, Outcome, delivery_key
 from ozonops.notify.render import render_alert
 from ozonops.notify.retry import Backoff
 from ozonops.notify.routing import Route, plan
+from ozonops.notify.sending import Job, deliver_job
 
 __all__ = ["Dispatcher", "Options", "deliver", "deliver_digests"]
-
-log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class _Job:
-    """One message for one channel, covering one or more notifications."""
-
-    channel: str
-    route: Route
-    message: Message
-    key: str
-    via: Literal["immediate", "digest"]
-    window: str | None = None
 
 
 class Options(TypedDict, total=False):
@@ -99,7 +79,7 @@ class Dispatcher:
         self._check(routes)
         batch = plan(notifications, routes)
         jobs = [
-            _Job(
+            Job(
                 channel=target.channel,
                 route=target.route,
                 message=render_alert(target.notification, lang=target.route.lang, ref=key),
@@ -162,7 +142,7 @@ class Dispatcher:
                     ref=key,
                     dashboard_url=route.dashboard_url,
                 )
-                jobs.append(_Job(channel, route, message, key, "digest", window.key))
+                jobs.append(Job(channel, route, message, key, "digest", window.key))
         return await self._run(jobs)
 
     def _check(self, routes: Sequence[Route]) -> None:
@@ -174,7 +154,7 @@ class Dispatcher:
                     f"configured; configured: {sorted(self.channels)}"
                 )
 
-    async def _run(self, jobs: list[_Job]) -> list[Outcome]:
+    async def _run(self, jobs: list[Job]) -> list[Outcome]:
         per_channel: dict[str, list[int]] = defaultdict(list)
         for index, job in enumerate(jobs):
             per_channel[job.channel].append(index)
@@ -183,7 +163,7 @@ class Dispatcher:
 
         async def one_channel(indexes: list[int]) -> None:
             for index in indexes:
-                results[index] = await _deliver_job(jobs[index], self, client)
+                results[index] = await deliver_job(jobs[index], self, client)
 
         try:
             async with asyncio.TaskGroup() as group:
@@ -219,108 +199,3 @@ async def deliver_digests(
 ) -> list[Outcome]:
     """``Dispatcher(channels=channels, **options).deliver_digests(pending, routes=routes)``."""
     return await Dispatcher(channels=channels, **options).deliver_digests(pending, routes=routes)
-
-
-async def _deliver_job(job: _Job, ctx: Dispatcher, http: httpx.AsyncClient) -> list[Outcome]:
-    base = Outcome(
-        alert_id="",
-        dedupe_key="",
-        route=job.route.name,
-        channel=job.channel,
-        status="sent",
-        via=job.via,
-        delivery_key=job.key,
-        window=job.window,
-    )
-    state = await ctx.journal.state(job.key) if ctx.journal else "new"
-    if state == "done":
-        result = replace(base, status="skipped", error="already delivered (journal)")
-        return _per_source(job, result)
-    if ctx.journal:
-        await ctx.journal.started(job.key)
-    result = await _send_message(job, ctx, http, replace(base, resent=state == "started"))
-    if ctx.journal:
-        await ctx.journal.finished(result)
-    if result.status == "sent":
-        log.info("notify: %s sent to %r (%d retries)", job.key, job.channel, result.retries)
-    else:
-        log.warning("notify: %s to %r failed: %s", job.key, job.channel, result.error)
-    return _per_source(job, result)
-
-
-def _per_source(job: _Job, result: Outcome) -> list[Outcome]:
-    return [
-        replace(result, alert_id=source.alert_id, dedupe_key=source.dedupe_key)
-        for source in job.message.sources
-    ]
-
-
-async def _send_message(
-    job: _Job, ctx: Dispatcher, http: httpx.AsyncClient, result: Outcome
-) -> Outcome:
-    channel = ctx.channels[job.channel]
-    parts = channel.parts(job.message)
-    attempts = retries = 0
-    for index, part in enumerate(parts):
-        key = job.key if len(parts) == 1 else f"{job.key}-{index + 1}"
-        made, error = await _send_part(channel, part, key, ctx, http)
-        attempts += made
-        retries += max(0, made - 1)
-        if error is not None:
-            return replace(
-                result,
-                status="failed",
-                attempts=attempts,
-                retries=retries,
-                parts_sent=index,
-                parts_total=len(parts),
-                error=str(error),
-                retryable=isinstance(error, TransientDeliveryError),
-            )
-    return replace(
-        result, attempts=attempts, retries=retries, parts_sent=len(parts), parts_total=len(parts)
-    )
-
-
-async def _send_part(
-    channel: AnyChannel, part: object, key: str, ctx: Dispatcher, http: httpx.AsyncClient
-) -> tuple[int, DeliveryError | None]:
-    """Send one part with limits and retries; returns (attempts made, final error or None)."""
-    start = ctx.clock.time()
-    attempts = 0
-    while True:
-        remaining = ctx.backoff.deadline - (ctx.clock.time() - start)
-        waited = await ctx.limiters.acquire(
-            channel.limit_key, channel.rates, ctx.clock, max_wait=max(0.0, remaining)
-        )
-        if waited is None:
-            return attempts, ChannelRateLimited(
-                f"the send budget ({_budget(channel)}) would not free up within the "
-                f"{ctx.backoff.deadline:g} s deadline; deliver again later",
-                channel=channel.name,
-            )
-        request = channel.request(part, now=ctx.clock.time(), delivery_key=key)
-        attempts += 1
-        try:
-            await channel.send(request, http=http)
-            return attempts, None
-        except TerminalDeliveryError as exc:
-            return attempts, exc
-        except TransientDeliveryError as exc:
-            hint = exc.retry_after
-            if hint is None and isinstance(exc, ChannelRateLimited):
-                hint = channel.throttle_pause
-            wait = ctx.backoff.delay(attempts - 1, hint=hint, rng=ctx.rng)
-            if isinstance(exc, ChannelRateLimited):
-                # Hold the endpoint for everyone (later jobs too); acquire waits it out.
-                ctx.limiters.pause(channel.limit_key, wait, ctx.clock)
-            elapsed = ctx.clock.time() - start
-            if not ctx.backoff.allows(attempts=attempts, elapsed=elapsed, wait=wait):
-                return attempts, exc
-            log.info("notify: %s to %r: %s; retrying in %.1f s", key, channel.name, exc, wait)
-            if not isinstance(exc, ChannelRateLimited):
-                await ctx.clock.sleep(wait)
-
-
-def _budget(channel: AnyChannel) -> str:
-    return ", ".join(f"{rate.limit}/{rate.per:g}s" for rate in channel.rates)
