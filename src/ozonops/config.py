@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
@@ -9,6 +10,7 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Field,
     HttpUrl,
     SecretStr,
     ValidationError,
@@ -17,7 +19,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["PLACEHOLDER_SECRET_KEY", "Settings", "ShopCredentials", "load_settings"]
+__all__ = ["PLACEHOLDER_SECRET_KEY", "Settings", "ShopCredentials", "SyncConfig", "load_settings"]
 
 PLACEHOLDER_SECRET_KEY = "changethis"
 
@@ -48,6 +50,29 @@ class ShopCredentials(BaseModel):
     api_key: SecretStr
 
 
+class SyncConfig(BaseModel):
+    """How the sync reads Ozon (``OZONOPS_SYNC__*``, e.g. ``OZONOPS_SYNC__BACKFILL_DAYS=30``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    #: How much history the first run reads.
+    backfill_days: int = Field(90, ge=1, le=365)
+    #: Read from this day instead, as a first run would (``ozonops sync --since``); the
+    #: cursors move on from there as usual.
+    since: date | None = None
+    #: Re-read this far behind each cursor: late writes on Ozon's side land inside it, and
+    #: rows seen twice at the boundary are merged by their ids.
+    overlap: timedelta = timedelta(minutes=10)
+    #: Windows end this far after Ozon's now, so nothing created during a read falls outside.
+    lead: timedelta = timedelta(days=1)
+    #: Postings per store transaction during a backfill.
+    batch_size: int = Field(500, ge=1, le=5000)
+    #: Concurrent sub-windows of a backfill (the rate limit still caps the calls).
+    concurrency: int = Field(10, ge=1, le=50)
+    #: Days of daily accruals re-read behind the cursor (Ozon books some a day or two late).
+    accrual_lag_days: int = Field(3, ge=0, le=30)
+
+
 class Settings(BaseSettings):
     """Validated settings; build with :func:`load_settings`, never at import.
 
@@ -73,6 +98,7 @@ class Settings(BaseSettings):
     simulator_port: int = 8900
     # Encrypts shop Api-Keys at rest; must be changed outside development.
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET_KEY)
+    sync: SyncConfig = SyncConfig()
 
     @field_validator("log_level", mode="before")
     @classmethod

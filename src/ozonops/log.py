@@ -27,6 +27,8 @@ _SECRET_AFTER_MARKER = re.compile(
 )
 
 _PLAIN = logging.Formatter()
+#: Loggers kept at WARNING unless the level is DEBUG.
+CHATTY = ("httpx", "httpcore", "alembic", "uvicorn.access")
 
 
 def redact(text: str, *, secrets: Iterable[str] = ()) -> str:
@@ -89,4 +91,8 @@ def configure_logging(
     )
     handler.addFilter(RedactingFilter(secrets=secrets))
     root.addHandler(handler)
-    root.setLevel(level.upper() if isinstance(level, str) else level)
+    numeric = logging.getLevelName(level.upper()) if isinstance(level, str) else level
+    root.setLevel(numeric)
+    # Libraries that log a line per request or per migration step speak only at DEBUG.
+    for name in CHATTY:
+        logging.getLogger(name).setLevel(numeric if numeric <= logging.DEBUG else logging.WARNING)

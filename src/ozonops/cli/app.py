@@ -1,4 +1,5 @@
-"""The ``ozonops`` command line; the only module in the package that prints."""
+"""The ``ozonops`` command line. Command modules print through ``cli.common``; renderables
+are built by the ``format`` modules."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import socket
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import httpx
 import typer
@@ -17,6 +18,7 @@ from pydantic import ValidationError
 from rich.console import Console, RenderableType
 
 from ozonops import __version__
+from ozonops.cli import common, store
 from ozonops.cli import format as fmt
 from ozonops.cli.durations import parse_duration
 from ozonops.cli.simctl import (
@@ -27,7 +29,7 @@ from ozonops.cli.simctl import (
     post_clock,
     put_faults,
 )
-from ozonops.config import Settings, ShopCredentials, load_settings
+from ozonops.config import Settings, ShopCredentials
 from ozonops.log import configure_logging
 from ozonops.ozon import MethodSnapshot, RetryPolicy, ShopClients, ShopReport, diagnose
 from ozonops.ozon.specdiff import USED_METHODS, InvalidSpecError, diff_specs, parse_spec
@@ -35,8 +37,7 @@ from ozonops.simulator.config import FaultConfig, OutcomeRates, SimConfig, Troub
 
 __all__ = ["app", "main"]
 
-# Exit code for anything the user can fix (bad input, unreachable URL, busy port).
-USAGE_ERROR = 2
+USAGE_ERROR = common.USAGE_ERROR
 # Exit code of `spec-diff` when the newer spec breaks a method we call (for CI).
 SPEC_BREAKING = 1
 # Exit code of `doctor` when a shop needs attention (expiring key, unreachable, degraded...).
@@ -57,6 +58,7 @@ simulator_app = typer.Typer(
     help="Run and steer the embedded Ozon Seller API simulator.", no_args_is_help=True
 )
 app.add_typer(simulator_app, name="simulator")
+store.register(app)
 
 UrlOption = Annotated[str, typer.Option("--url", help="Base URL of a running simulator.")]
 
@@ -69,7 +71,7 @@ def main() -> None:
 @app.command()
 def version() -> None:
     """Print the ozonops version."""
-    _print(fmt.format_version(__version__))
+    common.show(fmt.format_version(__version__))
 
 
 @simulator_app.command("serve")
@@ -120,7 +122,7 @@ def simulator_serve(
     }
     if webhook_url is not None:
         options["webhook_url"] = webhook_url
-    settings = _load_settings()
+    settings = common.load()
     _serve(
         _sim_config(options),
         settings=settings,
@@ -155,12 +157,12 @@ def simulator_faults(
         # Check ranges here so a typo fails before touching the running simulator.
         FaultConfig.model_validate(changes)
     except ValidationError as exc:
-        _fail(_describe(exc, flags=True))
+        common.fail(common.describe(exc, flags=True))
     try:
         current = put_faults(url=url, changes=changes) if changes else get_faults(url=url)
     except SimulatorControlError as exc:
-        _fail(str(exc))
-    _print(fmt.format_faults(current))
+        common.fail(str(exc))
+    common.show(fmt.format_faults(current))
 
 
 @simulator_app.command("clock")
@@ -174,15 +176,15 @@ def simulator_clock(
 ) -> None:
     """Show, advance or re-speed the simulated clock."""
     if freeze and speed is not None:
-        _fail("--freeze and --speed contradict each other; pass only one")
+        common.fail("--freeze and --speed contradict each other; pass only one")
     if speed is not None and speed < 0:
-        _fail(f"--speed must be 0 or more, got {speed:g}")
+        common.fail(f"--speed must be 0 or more, got {speed:g}")
     body: dict[str, float | int] = {}
     if advance is not None:
         try:
             body["advance_seconds"] = parse_duration(advance)
         except ValueError as exc:
-            _fail(f"--advance: {exc}")
+            common.fail(f"--advance: {exc}")
     if freeze:
         body["speed"] = 0.0
     elif speed is not None:
@@ -190,14 +192,14 @@ def simulator_clock(
     try:
         clock = post_clock(url=url, body=body)
     except SimulatorControlError as exc:
-        _fail(str(exc))
-    _print(fmt.format_clock(clock))
+        common.fail(str(exc))
+    common.show(fmt.format_clock(clock))
 
 
 @app.command()
 def demo() -> None:
     """Run the demo: a seeded simulator (later also sync, alerts and the dashboard)."""
-    settings = _load_settings()
+    settings = common.load()
     config = _sim_config(
         {"seed": 42, "shops": 2, "orders_per_day": 500, "history_days": 90, "speed": 60}
     )
@@ -220,7 +222,7 @@ def doctor(
     ] = None,
 ) -> None:
     """Check each shop's key, plan, reachability and failing methods; exit 1 on a problem."""
-    settings = _load_settings()
+    settings = common.load()
     # The report shows every failure; the transport's log lines would only repeat them.
     configure_logging(
         "DEBUG" if settings.log_level == "DEBUG" else "ERROR",
@@ -239,11 +241,13 @@ def doctor(
         chosen = [c for c in creds if shop in (c.name, c.client_id)]
         if not chosen:
             known = ", ".join(repr(c.name) for c in creds)
-            _fail(f"--shop {shop!r} is neither a shop name nor a Client-Id; known shops: {known}")
+            common.fail(
+                f"--shop {shop!r} is neither a shop name nor a Client-Id; known shops: {known}"
+            )
         creds = chosen
     reports, metrics = asyncio.run(_doctor(creds, base_url=base_url, now=now))
-    _print(fmt.format_doctor(reports))
-    _print(fmt.format_metrics(metrics))
+    common.show(fmt.format_doctor(reports))
+    common.show(fmt.format_metrics(metrics))
     if any(not r.ok for r in reports):
         raise typer.Exit(code=SHOP_PROBLEM)
 
@@ -253,7 +257,7 @@ def metrics() -> None:
     """Print this process's per-method API call figures (calls, errors, retries, latency)."""
     # Figures live in the process that made the calls; there is no shared store until the
     # database lands, so a fresh process has none. `doctor` prints them after its checks.
-    _print(fmt.format_metrics({}))
+    common.show(fmt.format_metrics({}))
 
 
 async def _doctor(
@@ -274,11 +278,13 @@ def _simulator_shops(url: str) -> tuple[list[ShopCredentials], datetime]:
         creds = [ShopCredentials.model_validate(s) for s in _shop_fields(shops)]
         now = datetime.fromisoformat(str(clock["now"]))
     except SimulatorControlError as exc:
-        _fail(str(exc).replace("--url", "--simulator"))
+        common.fail(str(exc).replace("--url", "--simulator"))
     except (ValidationError, KeyError, ValueError):
-        _fail(f"{url} did not describe its shops as an ozonops simulator does; check --simulator")
+        common.fail(
+            f"{url} did not describe its shops as an ozonops simulator does; check --simulator"
+        )
     if not creds:
-        _fail(f"the simulator at {url} has no shops")
+        common.fail(f"the simulator at {url} has no shops")
     return creds, now
 
 
@@ -310,7 +316,7 @@ def spec_diff(
     if as_json:
         typer.echo(json.dumps(diff.as_dict(), ensure_ascii=False, indent=2))
     else:
-        _print(fmt.format_spec_diff(diff))
+        common.show(fmt.format_spec_diff(diff))
     if diff.breaking:
         raise typer.Exit(code=SPEC_BREAKING)
 
@@ -319,11 +325,13 @@ def _read_spec(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        _fail(f"cannot read {path}: {exc.strerror or exc}; pass a readable swagger .json file")
+        common.fail(
+            f"cannot read {path}: {exc.strerror or exc}; pass a readable swagger .json file"
+        )
     try:
         return parse_spec(raw, name=str(path))
     except InvalidSpecError as exc:
-        _fail(str(exc))
+        common.fail(str(exc))
 
 
 def _serve(
@@ -349,9 +357,9 @@ def _serve(
         relax_full_gc()  # this process is the simulator's: fewer full GCs over a big world
         asgi_app = create_app(config)
         if banner is not None:
-            _print(banner)
+            common.show(banner)
         shops = asgi_app.state.world.shops
-        _print(fmt.format_shops(shops, base_url=f"http://{host}:{port}"))
+        common.show(fmt.format_shops(shops, base_url=f"http://{host}:{port}"))
         server = uvicorn.Server(
             uvicorn.Config(
                 asgi_app,
@@ -364,7 +372,7 @@ def _serve(
         # uvicorn re-raises Ctrl+C after a clean shutdown.
         with contextlib.suppress(KeyboardInterrupt):
             server.run(sockets=[listener])
-    _print("stopped · 已停止")
+    common.show("stopped · 已停止")
 
 
 def _bind(*, host: str, port: int) -> socket.socket:
@@ -372,13 +380,13 @@ def _bind(*, host: str, port: int) -> socket.socket:
         family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
         listener = socket.socket(family, socket.SOCK_STREAM)
     except (OSError, OverflowError) as exc:
-        _fail(f"cannot listen on {host}:{port} ({exc}); check --host and --port")
+        common.fail(f"cannot listen on {host}:{port} ({exc}); check --host and --port")
     try:
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind((host, port))
     except (OSError, OverflowError) as exc:
         listener.close()
-        _fail(
+        common.fail(
             f"cannot listen on {host}:{port} ({exc}); stop whatever uses the port "
             "or pass another --port"
         )
@@ -392,49 +400,22 @@ def _rates(flag: str, given: Sequence[str], model: type[TroubleRates | OutcomeRa
         name, sep, raw = pair.partition("=")
         name = name.strip().replace("-", "_")
         if not sep or name not in model.model_fields:
-            _fail(
+            common.fail(
                 f"{flag} {pair!r}: expected NAME=RATE with NAME one of "
                 f"{', '.join(model.model_fields)}"
             )
         try:
             values[name] = float(raw)
         except ValueError:
-            _fail(f"{flag} {pair!r}: {raw!r} is not a number between 0 and 1")
+            common.fail(f"{flag} {pair!r}: {raw!r} is not a number between 0 and 1")
     try:
         return model(**values)
     except ValidationError as exc:
-        _fail(f"{flag}: {_describe(exc, flags=False)}")
+        common.fail(f"{flag}: {common.describe(exc, flags=False)}")
 
 
 def _sim_config(options: dict[str, Any]) -> SimConfig:
     try:
         return SimConfig.model_validate(options)
     except ValidationError as exc:
-        _fail(_describe(exc, flags=True))
-
-
-def _load_settings() -> Settings:
-    try:
-        return load_settings()
-    except ValidationError as exc:
-        _fail(f"invalid settings (OZONOPS_* environment or .env): {_describe(exc, flags=False)}")
-
-
-def _describe(exc: ValidationError, *, flags: bool) -> str:
-    """One line per ValidationError, naming the CLI flag or settings field at fault."""
-    parts = []
-    for error in exc.errors(include_url=False, include_input=False):
-        location = ".".join(str(part) for part in error["loc"])
-        if flags:
-            location = "--" + location.replace("_", "-")
-        parts.append(f"{location}: {error['msg']}")
-    return "; ".join(parts)
-
-
-def _print(renderable: RenderableType) -> None:
-    Console().print(renderable)
-
-
-def _fail(message: str) -> NoReturn:
-    Console(stderr=True).print(fmt.format_error(message), soft_wrap=True)
-    raise typer.Exit(code=USAGE_ERROR)
+        common.fail(common.describe(exc, flags=True))

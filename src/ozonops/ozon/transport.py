@@ -34,6 +34,7 @@ from ozonops.ozon.errors import (
     ConnectionLost,
     InvalidArguments,
     RateLimited,
+    SubscriptionRequired,
     UnexpectedResponse,
     from_response,
 )
@@ -170,7 +171,15 @@ class RetryTransport(httpx.AsyncBaseTransport):
                 mark = clock()
                 continue
             metrics.call_failed(path, type(error).__name__)
-            log.warning("%s failed after %d attempt(s): %s", path, policy.attempt + 1, error)
+            # A plan without the feature is an answer, not an outage (ozon-rules.md "Paid-tier").
+            quiet = isinstance(error, SubscriptionRequired)
+            log.log(
+                logging.INFO if quiet else logging.WARNING,
+                "%s failed after %d attempt(s): %s",
+                path,
+                policy.attempt + 1,
+                error,
+            )
             if response is not None:
                 return response
             raise error

@@ -78,6 +78,8 @@ async def run(
     started = time.monotonic()
     calls0, retries0 = _totals(ozon)
     cursor = await writer.run(lambda s: state.load(s, shop_id=shop.id, resource=spec.name))
+    if config.since is not None:  # read again from --since, as a first run would
+        cursor = Cursor(status=cursor.status)
     outcome, error = "ok", None
     job: Job | None = None
     run_id: int | None = None

@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import TypeVar
 
 from sqlalchemy.orm import Session
@@ -67,6 +67,9 @@ class Job:
 
     @property
     def since_backfill(self) -> datetime:
+        """Where a first run starts: ``--since``, else ``backfill_days`` before Ozon's now."""
+        if self.config.since is not None:
+            return datetime.combine(self.config.since, time(), UTC)
         return self.now - timedelta(days=self.config.backfill_days)
 
     async def commit(self, work: Callable[[Session], Counts] | None, cursor: Cursor) -> None:
