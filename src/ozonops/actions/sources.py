@@ -1,0 +1,173 @@
+"""The raw rows of an upload file, CSV or XLSX, as ``(line, values, number formats)``.
+
+CSV: the whole file is decoded once (``encodings.decode``), the delimiter is the one of ``,``,
+``;``, tab or ``|`` under which the header row is found, and rows stream out of ``csv.reader``
+with the physical line each starts on. XLSX: openpyxl in read-only mode, the first sheet with
+a header row, rows streamed with their Excel row numbers and each cell's number format.
+Neither raises on bad content: problems come back as ``FileIssue`` values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+from openpyxl import load_workbook
+
+from ozonops.actions.cells import Cell
+from ozonops.actions.columns import HEADER_SCAN_ROWS, ColumnMap, find_columns, is_header
+from ozonops.actions.columns import missing_columns as missing
+from ozonops.actions.encodings import decode
+from ozonops.actions.issues import FileIssue, FileIssueCode, Severity, issue
+
+DELIMITERS = (",", ";", "\t", "|")
+# What openpyxl raises on a damaged workbook: many types, all meaning the same to the seller.
+XLSX_DAMAGE = (Exception,)
+
+RawRow = tuple[int, Sequence[Cell], Sequence[str] | None]
+
+
+def _text(value: Cell) -> str:
+    return "" if value is None else str(value)
+
+
+@dataclass
+class Found:
+    """What a source found before the data rows: its header and layout facts."""
+
+    columns: ColumnMap
+    header_line: int
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+
+
+def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | csv.Error]]:
+    """``(first line, cells)`` per CSV record; a record csv refuses comes as its error."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield line, exc
+        else:
+            yield line, cells
+        line = reader.line_num + 1
+
+
+def _head(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
+    rows = ((n, c) for n, c in _csv_rows(text, delimiter) if not isinstance(c, csv.Error))
+    return [(n, c) for n, c in itertools.islice(rows, HEADER_SCAN_ROWS * 3) if any(c)][
+        :HEADER_SCAN_ROWS
+    ]
+
+
+def _csv_has_header(text: str) -> bool:
+    return any(is_header(cells) for d in DELIMITERS for _, cells in _head(text, d))
+
+
+class CsvSource:
+    """A decoded CSV file; ``found`` or ``problem`` is set once constructed."""
+
+    def __init__(self, data: bytes) -> None:
+        self.found: Found | None = None
+        self.problem: FileIssue | None = None
+        self._text = ""
+        self._delimiter = ","
+        decoded = decode(data, _csv_has_header)
+        if isinstance(decoded, FileIssue):
+            self.problem = decoded
+            return
+        self._text = decoded.text
+        heads = {d: _head(decoded.text, d) for d in DELIMITERS}
+        for delimiter, head in heads.items():
+            columns = find_columns(head)
+            if isinstance(columns, FileIssue):
+                self.problem = columns
+                return
+            if columns is not None:
+                line = next(n for n, c in head if tuple(c) == columns.header)
+                self._delimiter = delimiter
+                self.found = Found(columns, line, decoded.encoding, delimiter)
+                return
+        widest = max(heads.values(), key=lambda h: max((len(c) for _, c in h), default=0))
+        self.problem = (
+            missing(widest) if widest else issue(FileIssueCode.EMPTY_FILE, Severity.ERROR)
+        )
+
+    def rows(self) -> Iterator[RawRow | tuple[int, csv.Error]]:
+        """The records after the header row (none if the header was not found)."""
+        header_line = self.found.header_line if self.found is not None else 1 << 62
+        for line, cells in _csv_rows(self._text, self._delimiter):
+            if line <= header_line:
+                continue
+            if isinstance(cells, csv.Error):
+                yield line, cells
+            else:
+                yield line, cells, None
+
+    def close(self) -> None:
+        self._text = ""
+
+
+class XlsxSource:
+    """An XLSX workbook opened read-only; ``found`` or ``problem`` is set once constructed."""
+
+    def __init__(self, file: str | IO[bytes]) -> None:
+        self.found: Found | None = None
+        self.problem: FileIssue | None = None
+        self._book: Any = None
+        try:
+            with warnings.catch_warnings():
+                # openpyxl warns about parts it drops (styles, extensions): none hold our data.
+                warnings.simplefilter("ignore")
+                self._book = load_workbook(file, read_only=True, data_only=True)
+                self._find()
+        except XLSX_DAMAGE as exc:
+            self.close()
+            reason = f"{type(exc).__name__}: {exc}"[:200]
+            self.problem = issue(FileIssueCode.NOT_A_SPREADSHEET, Severity.ERROR, reason=reason)
+
+    def _find(self) -> None:
+        first_head: list[tuple[int, list[str]]] | None = None
+        for sheet in self._book.worksheets:
+            sheet.reset_dimensions()  # some writers store a wrong size; read what is there
+            values = sheet.iter_rows(max_row=HEADER_SCAN_ROWS * 3, values_only=True)
+            head = [(n, [_text(v) for v in row]) for n, row in enumerate(values, start=1)]
+            head = [(n, c) for n, c in head if any(x.strip() for x in c)][:HEADER_SCAN_ROWS]
+            first_head = head if first_head is None else first_head
+            columns = find_columns(head)
+            if isinstance(columns, FileIssue):
+                self.problem = columns
+                return
+            if columns is not None:
+                line = next(n for n, c in head if tuple(c) == columns.header)
+                self.found = Found(columns, line, sheet=sheet.title)
+                self._sheet = sheet
+                return
+        self.problem = (
+            missing(first_head) if first_head else issue(FileIssueCode.EMPTY_FILE, Severity.ERROR)
+        )
+
+    def rows(self) -> Iterator[RawRow]:
+        """The rows after the header row (none if the header was not found)."""
+        if self.found is None:
+            return
+        start = self.found.header_line + 1
+        for line, cells in enumerate(self._sheet.iter_rows(min_row=start), start=start):
+            values = [getattr(c, "value", None) for c in cells]
+            formats = [getattr(c, "number_format", "General") for c in cells]
+            yield line, values, formats
+
+    def close(self) -> None:
+        if self._book is not None:
+            self._book.close()
+            self._book = None
