@@ -17,6 +17,7 @@ from ozonops.actions.inputs import (
 )
 from ozonops.actions.issues import FileIssue, FileIssueCode, Severity
 from ozonops.actions.outputs import (
+    HEADERS,
     OUTCOME_LABELS,
     Outcome,
     RowOutcome,
@@ -27,6 +28,7 @@ from ozonops.actions.outputs import (
 
 __all__ = [
     "ALIASES",
+    "HEADERS",
     "MAX_FILE_BYTES",
     "OUTCOME_LABELS",
     "Column",

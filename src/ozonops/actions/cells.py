@@ -15,12 +15,13 @@ import math
 import re
 import unicodedata
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from ozonops.actions.columns import Column
 from ozonops.actions.issues import FileIssue, FileIssueCode, Severity, issue
 
 EXCEL_SIGNIFICANT_DIGITS = 15
-_SCIENTIFIC = re.compile(r"([0-9]+)(?:[.,]([0-9]+))?[eE]\+?([0-9]{1,3})")
+_SCIENTIFIC = re.compile(r"([0-9]+)(?:[.,]([0-9]+))?[eE]\+([0-9]{1,3})")  # Excel always writes E+
 _DECIMAL_ZERO = re.compile(r"([0-9]+)[.,]0+")
 _ZERO_PADDED = re.compile(r"0+")
 _EXCEL_ERRORS = frozenset(
@@ -41,6 +42,8 @@ Text = tuple[str, list[FileIssue]]
 
 def clean(text: str) -> str:
     """NFKC, invisible characters removed, trimmed: the text a person sees in the cell."""
+    if text.isascii():
+        return text.strip()  # the common case: NFKC leaves ASCII alone and it has no Cf
     text = unicodedata.normalize("NFKC", text)
     return "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
 
@@ -96,7 +99,9 @@ def cell_text(value: Cell, column: Column, line: int, number_format: str = "Gene
     if isinstance(value, int | float):
         if value < 0:
             return _not_text(column, line, "a negative number", value)
-        whole = int(value)
+        # A float's shortest repr is the decimal Excel wrote (1.23456789012345E+17), not the
+        # binary value's expansion (123456789012344992).
+        whole = int(value) if isinstance(value, int) else int(Decimal(repr(value)))
         exact = len(str(whole)) <= EXCEL_SIGNIFICANT_DIGITS
         return _number(column, line, _padded(str(whole), number_format), repr(value), exact)
     text = clean(value)

@@ -1,9 +1,10 @@
 """Finding the upload file's columns by their header, in English, Chinese or Russian.
 
 Headers are compared by ``header_key``: NFKC, case-folded, without spaces, ``_ - . * : ：``,
-and without a bracketed note (``运单号(必填)``, ``Tracking number [required]``). The header row
-is the first of the first ``HEADER_SCAN_ROWS`` rows that names both required columns, so a
-title line above it does no harm.
+and without a bracketed note (``运单号(必填)``, ``Tracking number [required]``); a bilingual
+header (``运单号 / Tracking number``, as our result file has) matches by either half. The
+header row is the first of the first ``HEADER_SCAN_ROWS`` rows that names both required
+columns, so a title line above it does no harm.
 """
 
 from __future__ import annotations
@@ -74,10 +75,19 @@ class ColumnMap:
         return None if index is None else self.header[index]
 
 
+def _column(cell: str) -> Column | None:
+    """The column a header cell names; a bilingual "货件号 / Posting number" by either half."""
+    column = _BY_KEY.get(header_key(cell))
+    if column is None and "/" in cell:
+        halves = {_BY_KEY.get(header_key(part)) for part in cell.split("/")} - {None}
+        column = halves.pop() if len(halves) == 1 else None
+    return column
+
+
 def _matches(header: Sequence[str]) -> dict[Column, list[int]]:
     found: dict[Column, list[int]] = {}
     for index, cell in enumerate(header):
-        column = _BY_KEY.get(header_key(cell))
+        column = _column(cell)
         if column is not None:
             found.setdefault(column, []).append(index)
     return found

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 
 from ozonops.actions.issues import FileIssue, FileIssueCode, Severity, issue
 
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (b"\x84\x31\x95\x33", "gb18030"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+# (mark, codec for the bytes after it, the encoding reported)
+_BOMS: tuple[tuple[bytes, str, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+    (b"\x84\x31\x95\x33", "gb18030", "gb18030"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
 )
 _TRIED = ("utf-8", "gb18030", "gbk")
 _PROVEN_ONLY = "cp1251"
@@ -56,8 +57,8 @@ def _strict(data: bytes, encoding: str) -> str | UnicodeDecodeError:
         return exc
 
 
-def _bad_byte(data: bytes, exc: UnicodeDecodeError) -> FileIssue:
-    offset = exc.start
+def _bad_byte(data: bytes, exc: UnicodeDecodeError, skipped: int = 0) -> FileIssue:
+    offset = skipped + exc.start
     line = data.count(b"\n", 0, offset) + 1
     return issue(
         FileIssueCode.UNKNOWN_ENCODING,
@@ -78,12 +79,12 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 def decode(data: bytes, has_header: Callable[[str], bool]) -> Decoded | FileIssue:
     """Decode a CSV file (module docstring); ``has_header`` says if a text's header is ours."""
-    for bom, encoding in _BOMS:
+    for bom, codec, encoding in _BOMS:
         if data.startswith(bom):
-            text = _strict(data, encoding)
+            text = _strict(data[len(bom) :], codec)
             if isinstance(text, UnicodeDecodeError):
-                return _bad_byte(data, text)
-            return Decoded(text.removeprefix("\ufeff"), encoding)
+                return _bad_byte(data, text, skipped=len(bom))
+            return Decoded(text, encoding)
     candidates = list(_TRIED)
     if (wide := _utf16_without_bom(data)) is not None:
         candidates.insert(0, wide)

@@ -118,6 +118,21 @@ class CsvSource:
         self._text = ""
 
 
+def _sheet_head(sheet: Any) -> list[tuple[int, list[str]]]:
+    """The first non-empty rows, up to and including the header row; parsed no further, so a
+    sheet damaged below its header still opens."""
+    head: list[tuple[int, list[str]]] = []
+    for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        cells = [_text(v) for v in values]
+        if any(c.strip() for c in cells):
+            head.append((line, cells))
+            if is_header(cells) or len(head) == HEADER_SCAN_ROWS:
+                break
+        if line >= HEADER_SCAN_ROWS * 3:
+            break
+    return head
+
+
 class XlsxSource:
     """An XLSX workbook opened read-only; ``found`` or ``problem`` is set once constructed."""
 
@@ -140,9 +155,7 @@ class XlsxSource:
         first_head: list[tuple[int, list[str]]] | None = None
         for sheet in self._book.worksheets:
             sheet.reset_dimensions()  # some writers store a wrong size; read what is there
-            values = sheet.iter_rows(max_row=HEADER_SCAN_ROWS * 3, values_only=True)
-            head = [(n, [_text(v) for v in row]) for n, row in enumerate(values, start=1)]
-            head = [(n, c) for n, c in head if any(x.strip() for x in c)][:HEADER_SCAN_ROWS]
+            head = _sheet_head(sheet)
             first_head = head if first_head is None else first_head
             columns = find_columns(head)
             if isinstance(columns, FileIssue):
