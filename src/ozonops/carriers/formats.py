@@ -7,6 +7,7 @@ digit), the fixed prefix patterns, bare digits, and last anything of 5–50 lett
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass
 
@@ -77,8 +78,13 @@ def _candidate(code: str, confidence: Confidence, basis: str) -> CarrierCandidat
     return CarrierCandidate(CARRIERS_BY_CODE[code], confidence, basis)
 
 
-def s10_candidates(service: str, issuer: str) -> list[CarrierCandidate]:
+@functools.cache
+def s10_candidates(service: str, issuer: str) -> tuple[CarrierCandidate, ...]:
     """Carriers an S10 number with a verified check digit may belong to, best first."""
+    return tuple(_s10_candidates(service, issuer))
+
+
+def _s10_candidates(service: str, issuer: str) -> list[CarrierCandidate]:
     post = _S10_ISSUERS.get(issuer)
     if post is None:
         return []  # another country's post: 17TRACK tells them apart by the suffix

@@ -70,8 +70,11 @@ def _unwrap(text: str) -> str:
 
 def normalize(raw: str) -> Normalized:
     """Normalise a tracking number as typed (module docstring); never raises."""
-    text = unicodedata.normalize("NFKC", raw)
-    text = "".join(c for c in text if not _is_invisible(c))
+    if raw.isascii():  # the common case: NFKC leaves ASCII alone, and it has no Cf characters
+        text = raw
+    else:
+        text = unicodedata.normalize("NFKC", raw)
+        text = "".join(c for c in text if not _is_invisible(c))
     text = _unwrap(text).upper()
     spaced = _SPACES.sub(" ", _DASHES.sub("-", text))
     bare = spaced.replace(" ", "").replace("-", "")

@@ -47,7 +47,7 @@ from ozonops.carriers.registry import CARRIERS_BY_CODE, CarrierInfo, resolve_car
 from ozonops.carriers.s10 import ServiceClass, is_iso_country, service_class
 
 _SEPARATORS = re.compile(r"[\s,;/|、]+")
-_ALLOWED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_NOT_ALLOWED = re.compile(r"[^A-Z0-9]")
 _SERVICE_WARNINGS = {
     ServiceClass.DOMESTIC: TrackingIssue.S10_DOMESTIC_SERVICE,
     ServiceClass.UNLISTED: TrackingIssue.S10_UNLISTED_SERVICE,
@@ -153,19 +153,21 @@ def _refuse_malformed(n: Normalized, posting_number: str | None) -> None:
     same_as_posting = posting_number is not None and normalize(posting_number).text == text
     if POSTING_NUMBER.fullmatch(compact) or same_as_posting:
         raise _Refused(TrackingIssue.LOOKS_LIKE_POSTING_NUMBER, value=compact)
-    whole = [t for t in _SEPARATORS.split(n.spaced.replace("-", "")) if is_whole_number(t)]
-    if len(whole) >= 2:
-        raise _Refused(TrackingIssue.MULTIPLE_NUMBERS, count=len(whole), numbers=", ".join(whole))
+    if _SEPARATORS.search(n.spaced):
+        whole = [t for t in _SEPARATORS.split(n.spaced.replace("-", "")) if is_whole_number(t)]
+        if len(whole) >= 2:
+            count, numbers = len(whole), ", ".join(whole)
+            raise _Refused(TrackingIssue.MULTIPLE_NUMBERS, count=count, numbers=numbers)
     if len(text) > MAX_LENGTH:
         raise _Refused(TrackingIssue.TOO_LONG, length=len(text), maximum=MAX_LENGTH)
-    for char in text:
-        if char not in _ALLOWED:
-            raise _Refused(
-                TrackingIssue.BAD_CHARACTERS,
-                char=repr(char),
-                codepoint=f"U+{ord(char):04X}",
-                position=_raw_position(n.raw, char),
-            )
+    if (bad := _NOT_ALLOWED.search(text)) is not None:
+        char = bad.group()
+        raise _Refused(
+            TrackingIssue.BAD_CHARACTERS,
+            char=repr(char),
+            codepoint=f"U+{ord(char):04X}",
+            position=_raw_position(n.raw, char),
+        )
     if len(text) < MIN_LENGTH:
         raise _Refused(TrackingIssue.TOO_SHORT, length=len(text), minimum=MIN_LENGTH)
 
@@ -182,7 +184,9 @@ def _shape(
     text: str, declared: CarrierInfo | None, warnings: list[TrackingNumberWarning]
 ) -> tuple[NumberFormat, list[CarrierCandidate]]:
     if (m := S10_SHAPE.fullmatch(text)) is not None:
-        return NumberFormat.S10, _s10(m.group(1), m.group(2), int(m.group(3)), m.group(4), warnings)
+        return NumberFormat.S10, list(
+            _s10(m.group(1), m.group(2), int(m.group(3)), m.group(4), warnings)
+        )
     if (m := S10_NEAR_SHAPE.fullmatch(text)) is not None and is_iso_country(m.group(3)):
         raise _Refused(TrackingIssue.S10_LENGTH, value=text, digits=len(m.group(2)))
     if len(text) == 14 and DIGITS.fullmatch(text):
@@ -210,7 +214,7 @@ def _shape(
 
 def _s10(
     service: str, serial: str, check: int, issuer: str, warnings: list[TrackingNumberWarning]
-) -> list[CarrierCandidate]:
+) -> tuple[CarrierCandidate, ...]:
     kind = service_class(service)
     if kind is ServiceClass.RESERVED:
         raise _Refused(TrackingIssue.S10_RESERVED_SERVICE, service=service, letter=service[0])
@@ -232,9 +236,9 @@ def _with_declared(
     """Candidates with the declared carrier first when the shape allows it (§1.12 step 6)."""
     if declared is None:
         return candidates
-    matching = [c for c in candidates if c.carrier == declared]
+    matching = [c for c in candidates if c.carrier is declared]
     if matching:
-        return matching + [c for c in candidates if c.carrier != declared]
+        return matching + [c for c in candidates if c.carrier is not declared]
     if candidates:
         warnings.append(
             _warn(

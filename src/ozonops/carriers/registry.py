@@ -9,6 +9,7 @@ they are matched case-, space- and punctuation-insensitively (``carrier_key``).
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -130,6 +131,7 @@ def _index() -> dict[str, CarrierInfo]:
 _BY_NAME: MappingProxyType[str, CarrierInfo] = MappingProxyType(_index())
 
 
+@functools.lru_cache(maxsize=4096)  # an upload file repeats a handful of names
 def resolve_carrier(name: str) -> CarrierInfo | None:
     """The carrier a seller's name (any language), our code, or a 17TRACK code stands for."""
     key = carrier_key(name)
