@@ -64,12 +64,13 @@ _BY_KEY: dict[str, Column] = {header_key(a): col for col, names in ALIASES.items
 
 @dataclass(frozen=True, slots=True)
 class ColumnMap:
-    """Where each known column is (0-based index), and the header row as found."""
+    """Where each known column is (0-based index), and the header row as found, on ``line``."""
 
     posting: int
     tracking: int
     carrier: int | None
     header: tuple[str, ...]
+    line: int
 
     def name(self, index: int | None) -> str | None:
         return None if index is None else self.header[index]
@@ -124,6 +125,7 @@ def find_columns(rows: Sequence[tuple[int, Sequence[str]]]) -> ColumnMap | FileI
             tracking=found[Column.TRACKING][0],
             carrier=carrier[0] if carrier else None,
             header=tuple(row),
+            line=line,
         )
     return None
 

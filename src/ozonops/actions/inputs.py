@@ -29,7 +29,7 @@ from ozonops.actions.columns import Column, ColumnMap
 from ozonops.actions.encodings import ENCODING_NAMES
 from ozonops.actions.issues import FileIssue, FileIssueCode, Severity, issue
 from ozonops.actions.sources import XLSX_DAMAGE, CsvSource, Found, XlsxSource
-from ozonops.carriers import looks_like_posting_number
+from ozonops.carriers import looks_like_posting_number, normalize
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 FileKind = Literal["csv", "xlsx"]
@@ -37,7 +37,6 @@ Source = bytes | str | os.PathLike[str]
 
 _ZIP = b"PK\x03\x04"
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97–2003 .xls, or an encrypted .xlsx
-_DASHES = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]")
 _POSTING_SHAPE = re.compile(r"[0-9]+-[0-9]+-[0-9]+")
 
 
@@ -253,7 +252,8 @@ def _broken(line: int, error: csv.Error) -> InputRow:
 
 
 def _posting(text: str) -> str:
-    return _DASHES.sub("-", "".join(text.split()))
+    """NFKC, dashes unified, spaces dropped: the posting number as Ozon spells it."""
+    return normalize(text).spaced.replace(" ", "")
 
 
 def _row(

@@ -41,10 +41,13 @@ class Found:
     """What a source found before the data rows: its header and layout facts."""
 
     columns: ColumnMap
-    header_line: int
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+
+    @property
+    def header_line(self) -> int:
+        return self.columns.line
 
 
 def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | csv.Error]]:
@@ -74,7 +77,19 @@ def _csv_has_header(text: str) -> bool:
     return any(is_header(cells) for d in DELIMITERS for _, cells in _head(text, d))
 
 
-class CsvSource:
+class _Source:
+    found: Found | None
+    problem: FileIssue | None
+
+    def _settle(self, columns: ColumnMap | FileIssue, **layout: str | None) -> None:
+        """Record the header found (or the issue with it) and the layout facts."""
+        if isinstance(columns, FileIssue):
+            self.problem = columns
+        else:
+            self.found = Found(columns, **layout)
+
+
+class CsvSource(_Source):
     """A decoded CSV file; ``found`` or ``problem`` is set once constructed."""
 
     def __init__(self, data: bytes) -> None:
@@ -89,14 +104,9 @@ class CsvSource:
         self._text = decoded.text
         heads = {d: _head(decoded.text, d) for d in DELIMITERS}
         for delimiter, head in heads.items():
-            columns = find_columns(head)
-            if isinstance(columns, FileIssue):
-                self.problem = columns
-                return
-            if columns is not None:
-                line = next(n for n, c in head if tuple(c) == columns.header)
+            if (columns := find_columns(head)) is not None:
                 self._delimiter = delimiter
-                self.found = Found(columns, line, decoded.encoding, delimiter)
+                self._settle(columns, encoding=decoded.encoding, delimiter=delimiter)
                 return
         widest = max(heads.values(), key=lambda h: max((len(c) for _, c in h), default=0))
         self.problem = (
@@ -133,7 +143,7 @@ def _sheet_head(sheet: Any) -> list[tuple[int, list[str]]]:
     return head
 
 
-class XlsxSource:
+class XlsxSource(_Source):
     """An XLSX workbook opened read-only; ``found`` or ``problem`` is set once constructed."""
 
     def __init__(self, file: str | IO[bytes]) -> None:
@@ -157,14 +167,9 @@ class XlsxSource:
             sheet.reset_dimensions()  # some writers store a wrong size; read what is there
             head = _sheet_head(sheet)
             first_head = head if first_head is None else first_head
-            columns = find_columns(head)
-            if isinstance(columns, FileIssue):
-                self.problem = columns
-                return
-            if columns is not None:
-                line = next(n for n, c in head if tuple(c) == columns.header)
-                self.found = Found(columns, line, sheet=sheet.title)
+            if (columns := find_columns(head)) is not None:
                 self._sheet = sheet
+                self._settle(columns, sheet=sheet.title)
                 return
         self.problem = (
             missing(first_head) if first_head else issue(FileIssueCode.EMPTY_FILE, Severity.ERROR)

@@ -13,17 +13,6 @@ import re
 from ozonops.carriers import is_valid_rpo, is_valid_s10, rpo_check_digit, s10_check_digit
 from ozonops.simulator.reference.carriers import Carrier, TrackingFormat
 
-# Re-exported: the check digits have one implementation, in ``ozonops.carriers``.
-__all__ = [
-    "DEFAULT_RPO_OFFICE",
-    "is_valid_rpo",
-    "is_valid_s10",
-    "make_tracking_number",
-    "matches_format",
-    "rpo_check_digit",
-    "s10_check_digit",
-]
-
 _PATTERNS: dict[TrackingFormat, re.Pattern[str]] = {
     "s10": re.compile(r"^([A-Z]{2})(\d{8})(\d)([A-Z]{2})$"),
     "yunexpress": re.compile(r"^YT\d{16}$"),
