@@ -28,7 +28,7 @@ from ozonops.actions.cells import Cell, cell_text, clean
 from ozonops.actions.columns import Column, ColumnMap
 from ozonops.actions.encodings import ENCODING_NAMES
 from ozonops.actions.issues import FileIssue, FileIssueCode, Severity, issue
-from ozonops.actions.sources import XLSX_DAMAGE, CsvSource, Found, XlsxSource
+from ozonops.actions.sources import CsvSource, Found, XlsxSource
 from ozonops.carriers import looks_like_posting_number, normalize
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -126,6 +126,8 @@ class TrackingFile:
         self.problem: FileIssue | None = opened if isinstance(opened, FileIssue) else opened.problem
         self.layout = _layout(opened) if not isinstance(opened, FileIssue) else None
         self._counts = _Counts()
+        if self.problem is not None:
+            self.close()  # nothing to read: let go of the workbook now
 
     @property
     def issues(self) -> list[FileIssue]:
@@ -142,27 +144,21 @@ class TrackingFile:
         if source is None or source.found is None:
             return
         columns = source.found.columns
-        last = source.found.header_line
         try:
             for raw in source.rows():
-                last = raw[0]
                 if len(raw) == 2:
                     row: InputRow | None = _broken(raw[0], raw[1])
                 else:
                     row = _row(raw[0], raw[1], raw[2], columns)
                 if row is None:
-                    self._counts.empty(last)
+                    self._counts.empty(raw[0])
                     continue
                 self._counts.flush()
                 yield row
-        except XLSX_DAMAGE as exc:  # a workbook damaged after its header: keep what was read
-            reason = f"{type(exc).__name__}: {exc}"[:200]
-            truncated = issue(
-                FileIssueCode.TRUNCATED, Severity.ERROR, last, after=last, reason=reason
-            )
-            self._counts.issues.append(truncated)
-        finally:
             self._counts.flush()
+            if isinstance(source, XlsxSource) and source.damage is not None:
+                self._counts.issues.append(source.damage)
+        finally:
             self.close()
 
     def close(self) -> None:

@@ -26,8 +26,7 @@ from ozonops.actions.encodings import decode
 from ozonops.actions.issues import FileIssue, FileIssueCode, Severity, issue
 
 DELIMITERS = (",", ";", "\t", "|")
-# What openpyxl raises on a damaged workbook: many types, all meaning the same to the seller.
-XLSX_DAMAGE = (Exception,)
+HEAD_CHARS = 1 << 16  # the header is looked for here; a record cut at the end does no harm
 
 RawRow = tuple[int, Sequence[Cell], Sequence[str] | None]
 
@@ -67,7 +66,9 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str] | csv.
 
 
 def _head(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
-    rows = ((n, c) for n, c in _csv_rows(text, delimiter) if not isinstance(c, csv.Error))
+    """The first non-empty records, from the file's first ``HEAD_CHARS`` characters only."""
+    records = _csv_rows(text[:HEAD_CHARS], delimiter)
+    rows = ((n, c) for n, c in records if not isinstance(c, csv.Error))
     return [(n, c) for n, c in itertools.islice(rows, HEADER_SCAN_ROWS * 3) if any(c)][
         :HEADER_SCAN_ROWS
     ]
@@ -115,7 +116,9 @@ class CsvSource(_Source):
 
     def rows(self) -> Iterator[RawRow | tuple[int, csv.Error]]:
         """The records after the header row (none if the header was not found)."""
-        header_line = self.found.header_line if self.found is not None else 1 << 62
+        if self.found is None:
+            return
+        header_line = self.found.header_line
         for line, cells in _csv_rows(self._text, self._delimiter):
             if line <= header_line:
                 continue
@@ -149,6 +152,7 @@ class XlsxSource(_Source):
     def __init__(self, file: str | IO[bytes]) -> None:
         self.found: Found | None = None
         self.problem: FileIssue | None = None
+        self.damage: FileIssue | None = None
         self._book: Any = None
         try:
             with warnings.catch_warnings():
@@ -156,7 +160,7 @@ class XlsxSource(_Source):
                 warnings.simplefilter("ignore")
                 self._book = load_workbook(file, read_only=True, data_only=True)
                 self._find()
-        except XLSX_DAMAGE as exc:
+        except Exception as exc:  # openpyxl raises many types on a damaged file; all mean one thing
             self.close()
             reason = f"{type(exc).__name__}: {exc}"[:200]
             self.problem = issue(FileIssueCode.NOT_A_SPREADSHEET, Severity.ERROR, reason=reason)
@@ -176,14 +180,22 @@ class XlsxSource(_Source):
         )
 
     def rows(self) -> Iterator[RawRow]:
-        """The rows after the header row (none if the header was not found)."""
+        """The rows after the header row (none if the header was not found). A workbook
+        damaged further down ends the rows and sets ``damage``."""
         if self.found is None:
             return
         start = self.found.header_line + 1
-        for line, cells in enumerate(self._sheet.iter_rows(min_row=start), start=start):
-            values = [getattr(c, "value", None) for c in cells]
-            formats = [getattr(c, "number_format", "General") for c in cells]
-            yield line, values, formats
+        line = start - 1
+        try:
+            for line, cells in enumerate(self._sheet.iter_rows(min_row=start), start=start):
+                values = [getattr(c, "value", None) for c in cells]
+                formats = [getattr(c, "number_format", "General") for c in cells]
+                yield line, values, formats
+        except Exception as exc:  # as in __init__: whatever openpyxl raises, the file is damaged
+            reason = f"{type(exc).__name__}: {exc}"[:200]  # ``line``: the last row read
+            self.damage = issue(
+                FileIssueCode.TRUNCATED, Severity.ERROR, line, after=line, reason=reason
+            )
 
     def close(self) -> None:
         if self._book is not None:
