@@ -9,6 +9,8 @@ Prints each figure beside its goal and says MISSED when a goal is not met; exits
   walked page by page through ASGI in process, p50/p99 over at least 200 pages: the first walk
   builds and renders every posting (cold, and its first page alone), the second walks the same
   pages again (warm: postings built, renderings cached).
+- Client read and tracking-number upload files: ``bench/client_read.py`` and
+  ``bench/tracking_file.py`` (checking 100k numbers, reading and writing 100k-row files).
 """
 
 from __future__ import annotations
@@ -150,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-client-read", action="store_true", help="skip bench/client_read.py (~3 min)"
     )
+    parser.add_argument(
+        "--skip-tracking-file", action="store_true", help="skip bench/tracking_file.py (~1 min)"
+    )
     args = parser.parse_args(argv)
     rows: list[Row] = []
     if not args.skip_world:
@@ -169,6 +174,14 @@ def main(argv: list[str] | None = None) -> int:
                 missed_client.append(name)
     else:
         missed_client = []
+    if not args.skip_tracking_file:
+        from bench.tracking_file import run as tracking_file
+
+        print(f"\n{'tracking-number upload files':<48} {'figure':>30}   goal")
+        for name, figure, goal in tracking_file():
+            print(f"{name:<48} {figure:>30}   {goal}")
+            if goal.endswith("MISSED"):
+                missed_client.append(name)
     missed = [r.name for r in rows if r.goal is not None and r.value > r.goal] + missed_client
     print("\nMISSED: " + "; ".join(missed) if missed else "\nall goals met")
     return 0
