@@ -215,6 +215,7 @@ async def test_secrets_stay_out_of_outcomes_and_scrubbed_logs(
     sinks.wecom.sink.faults.append(Fault(status=500))
     caplog.handler.addFilter(RedactingFilter(secrets=channel_secrets(configured.values())))
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")  # configure_logging may have quieted it
     outcomes = await deliver(
         [make_notification(severity="critical", rule_id="bad_review")],
         routes=ROUTES[:2],
