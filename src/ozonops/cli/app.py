@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from rich.console import Console, RenderableType
 
 from ozonops import __version__
-from ozonops.cli import common, store
+from ozonops.cli import common, run, store
 from ozonops.cli import format as fmt
 from ozonops.cli.durations import parse_duration
 from ozonops.cli.simctl import (
@@ -59,6 +59,7 @@ simulator_app = typer.Typer(
 )
 app.add_typer(simulator_app, name="simulator")
 store.register(app)
+run.register(app)
 
 UrlOption = Annotated[str, typer.Option("--url", help="Base URL of a running simulator.")]
 
@@ -194,18 +195,6 @@ def simulator_clock(
     except SimulatorControlError as exc:
         common.fail(str(exc))
     common.show(fmt.format_clock(clock))
-
-
-@app.command()
-def demo() -> None:
-    """Run the demo: a seeded simulator (later also sync, alerts and the dashboard)."""
-    settings = common.load()
-    config = _sim_config(
-        {"seed": 42, "shops": 2, "orders_per_day": 500, "history_days": 90, "speed": 60}
-    )
-    host, port = "127.0.0.1", settings.simulator_port
-    banner = fmt.format_demo_banner(base_url=f"http://{host}:{port}", config=config.model_dump())
-    _serve(config, settings=settings, host=host, port=port, banner=banner)
 
 
 @app.command()

@@ -16,7 +16,6 @@ from ozonops.ozon.specdiff import SpecDiff
 __all__ = [
     "ShopView",
     "format_clock",
-    "format_demo_banner",
     "format_doctor",
     "format_error",
     "format_faults",
@@ -93,28 +92,6 @@ def format_clock(clock: Mapping[str, Any]) -> Table:
     shown = "frozen (0)" if speed == 0 else f"{speed}x"
     table.add_row(str(clock.get("now")), shown)
     return table
-
-
-def format_demo_banner(*, base_url: str, config: Mapping[str, Any]) -> Panel:
-    """Explain, in English and Chinese, what the demo runs and how to stop it."""
-    english = (
-        f"ozonops demo: an embedded Ozon Seller API simulator at {base_url}\n"
-        f"({config['shops']} shops, {config['orders_per_day']} orders/day, "
-        f"{config['history_days']} days of history, clock at {config['speed']:g}x real time, "
-        f"seed {config['seed']}).\n"
-        "Sync, alerts and the dashboard are coming; for now explore the API with the keys below.\n"
-        "Stop with Ctrl+C."
-    )
-    chinese = (
-        f"ozonops 演示：在 {base_url} 运行内置的 Ozon 卖家 API 模拟器\n"
-        f"（{config['shops']} 个店铺，每天 {config['orders_per_day']} 单，"
-        f"{config['history_days']} 天历史订单，时钟 {config['speed']:g} 倍速，"
-        f"随机种子 {config['seed']}）。\n"
-        "同步、告警和仪表盘即将推出；现在可以用下面的密钥调用 API。\n"
-        "按 Ctrl+C 停止。"
-    )
-    body: RenderableType = Group(Text(english), Text(), Text(chinese))
-    return Panel(body, title="ozonops demo · 演示", title_align="left", border_style="green")
 
 
 _SEVERITY_STYLES = {"breaking": "bold red", "warning": "yellow", "notice": "cyan"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich import box
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -41,13 +42,13 @@ def format_stored_shops(shops: Sequence[StoredShop], *, push_base: str | None) -
 
 
 def format_sync_summary(results: Sequence[RunResult], *, seconds: float) -> Group:
-    table = Table(title="sync · 同步结果", title_justify="left")
-    table.add_column("shop\n店铺", no_wrap=True)
+    table = Table(title="sync · 同步结果", title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("shop\n店铺", overflow="fold")
     table.add_column("resource\n数据", no_wrap=True)
     table.add_column("outcome\n结果", no_wrap=True)
     for name in ("new\n新增", "changed\n变更", "same\n未变", "calls\n调用", "retries\n重试"):
-        table.add_column(name, justify="right")
-    table.add_column("time\n用时", justify="right")
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("time\n用时", justify="right", no_wrap=True)
     for r in results:
         outcome = Text(_OUTCOME_TEXT.get(r.outcome, r.outcome))
         outcome.stylize(_OUTCOME_STYLE.get(r.outcome, ""))

@@ -29,7 +29,15 @@ from ozonops.log import configure_logging
 from ozonops.ozon import Limiter, memory_limiter, redis_limiter
 from ozonops.sync import RESOURCES, RunResult, Syncer
 
-__all__ = ["db_app", "register", "shops_app"]
+__all__ = [
+    "db_app",
+    "import_settings_shops",
+    "limiter_for",
+    "open_store",
+    "register",
+    "shops_app",
+    "sync_with_progress",
+]
 
 # Exit code of `sync` when a resource failed (the others were still read).
 SYNC_FAILED = 1
@@ -204,24 +212,40 @@ async def _sync(
         limiter=limiter_for(settings),
     )
     async with syncer:
+        syncer.select(shops=shops, resources=resources)  # a typo fails before anything runs
         if not syncer.shops:
             common.fail(
                 "the store has no shops yet: `ozonops shops add NAME --client-id ...`, "
                 "or set OZONOPS_SHOPS"
             )
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TextColumn("{task.completed} rows"),
-            TimeElapsedColumn(),
-            transient=True,
-        ) as progress:
-            tasks: dict[tuple[str, str], TaskID] = {}
+        return await sync_with_progress(syncer, shops=shops, resources=resources, summary=False)
 
-            def report(shop: str, resource: str, done: int, total: int | None) -> None:
-                key = (shop, resource)
-                if key not in tasks:
-                    tasks[key] = progress.add_task(f"{shop} · {resource}", total=total)
-                progress.update(tasks[key], completed=done, total=total)
 
-            return await syncer.sync(shops=shops, resources=resources, progress=report)
+async def sync_with_progress(
+    syncer: Syncer,
+    *,
+    shops: list[str] | None = None,
+    resources: list[str] | None = None,
+    summary: bool = True,
+) -> list[RunResult]:
+    """Run a sync with a live line per shop and resource; print its summary if asked."""
+    started = time.monotonic()
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TextColumn("{task.completed} rows"),
+        TimeElapsedColumn(),
+        transient=True,
+    ) as progress:
+        tasks: dict[tuple[str, str], TaskID] = {}
+
+        def report(shop: str, resource: str, done: int, total: int | None) -> None:
+            key = (shop, resource)
+            if key not in tasks:
+                tasks[key] = progress.add_task(f"{shop} · {resource}", total=total)
+            progress.update(tasks[key], completed=done, total=total)
+
+        results = await syncer.sync(shops=shops, resources=resources, progress=report)
+    if summary:
+        common.show(fmt.format_sync_summary(results, seconds=time.monotonic() - started))
+    return results

@@ -51,6 +51,8 @@ class RunResult:
     retries: int
     seconds: float
     error: str | None = None
+    #: Ozon could not be reached at all (no connection): the shop's other resources wait.
+    unreachable: bool = False
 
 
 async def server_now(ozon: OzonClient) -> datetime:
@@ -80,7 +82,7 @@ async def run(
     cursor = await writer.run(lambda s: state.load(s, shop_id=shop.id, resource=spec.name))
     if config.since is not None:  # read again from --since, as a first run would
         cursor = Cursor(status=cursor.status)
-    outcome, error = "ok", None
+    outcome, error, unreachable = "ok", None, False
     job: Job | None = None
     run_id: int | None = None
     try:
@@ -93,6 +95,7 @@ async def run(
         await _mark(writer, shop, spec.name, job, cursor, "unavailable", error)
     except (api.ApiError, OzonOpsError, OSError) as exc:
         outcome, error = "failed", f"{type(exc).__name__}: {exc}"
+        unreachable = isinstance(exc, api.ConnectionLost)
         log.warning("sync of %s for shop %s failed: %s", spec.name, shop.name, error)
         await _mark(writer, shop, spec.name, job, cursor, "failing", error)
     counts = job.counts if job is not None else Counts()
@@ -108,6 +111,7 @@ async def run(
         retries=retries1 - retries0,
         seconds=time.monotonic() - started,
         error=error,
+        unreachable=unreachable,
     )
     if run_id is not None:
         await writer.run(lambda s: _close_run(s, run_id, result))

@@ -119,8 +119,26 @@ class Syncer(AsyncClosing):
     ) -> list[RunResult]:
         """The resources one after another for one shop (they share its rate budget)."""
         client = self.clients[shop.name]
-        results = []
+        results: list[RunResult] = []
+        down: RunResult | None = None
         for spec in specs:
+            if down is not None:
+                results.append(
+                    RunResult(
+                        shop=shop.name,
+                        resource=spec.name,
+                        outcome="failed",
+                        new=0,
+                        changed=0,
+                        unchanged=0,
+                        calls=0,
+                        retries=0,
+                        seconds=0.0,
+                        error=f"not tried: Ozon was unreachable ({down.resource} failed first)",
+                        unreachable=True,
+                    )
+                )
+                continue
             results.append(
                 await run(
                     spec,
@@ -131,6 +149,8 @@ class Syncer(AsyncClosing):
                     progress=progress,
                 )
             )
+            if results[-1].unreachable:
+                down = results[-1]
         return results
 
     async def sync(

@@ -1,0 +1,225 @@
+"""``ozonops run`` (the scheduler, later with the web app) and ``ozonops demo`` (all of it on
+the embedded simulator)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import Coroutine
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+import typer
+from pydantic import SecretStr
+from rich.console import Console
+
+from ozonops.cli import common
+from ozonops.cli import format_run as fmt
+from ozonops.cli.durations import parse_duration
+from ozonops.cli.store import import_settings_shops, limiter_for, open_store, sync_with_progress
+from ozonops.config import Settings
+from ozonops.db import Database, KeyBox, save_shop
+from ozonops.errors import OzonOpsError
+from ozonops.log import configure_logging
+from ozonops.simulator.config import SimConfig
+from ozonops.sync import RESOURCES, RunResult, Syncer
+from ozonops.worker import Schedule, run_schedule
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("run")(run)
+    app.command("demo")(demo)
+
+
+def _every(value: str | None) -> timedelta | None:
+    if value is None:
+        return None
+    try:
+        return timedelta(seconds=parse_duration(value))
+    except ValueError as exc:
+        common.fail(f"--every {value!r}: {exc}")
+
+
+class _Lines:
+    """Prints the runs worth a line: those that changed the store or failed, and the first
+    "not available" of each resource (it says the same every time after)."""
+
+    def __init__(self) -> None:
+        self._unavailable: set[tuple[str, str]] = set()
+
+    def __call__(self, result: RunResult) -> None:
+        key = (result.shop, result.resource)
+        if result.outcome == "unavailable":
+            if key in self._unavailable:
+                return
+            self._unavailable.add(key)
+        elif result.outcome == "ok" and not (result.new or result.changed):
+            return
+        Console().print(fmt.format_run_line(result, at=datetime.now(UTC)), soft_wrap=True)
+
+
+def run(
+    shop: Annotated[
+        list[str] | None, typer.Option("--shop", help="Only this shop (name or Client-Id).")
+    ] = None,
+    resource: Annotated[
+        list[str] | None,
+        typer.Option("--resource", help=f"Only this resource: {', '.join(RESOURCES)}."),
+    ] = None,
+    every: Annotated[
+        str | None,
+        typer.Option("--every", help="Run every resource this often (e.g. 30s, 5m) instead."),
+    ] = None,
+) -> None:
+    """Keep the store in sync: every resource of every shop on its interval, until Ctrl+C."""
+    settings = common.load()
+    configure_logging(settings.log_level, secrets=_secrets(settings))
+    schedule = Schedule(every=_every(every))
+    db = open_store(settings)
+    import_settings_shops(settings, db)
+    common.show(fmt.format_run_banner(schedule=schedule, resources=resource or list(RESOURCES)))
+    _until_interrupted(_run(settings, db, schedule, shop, resource))
+
+
+async def _run(
+    settings: Settings,
+    db: Database,
+    schedule: Schedule,
+    shops: list[str] | None,
+    resources: list[str] | None,
+) -> None:
+    async with _syncer(settings, db) as syncer:
+        await run_schedule(
+            syncer, schedule=schedule, shops=shops, resources=resources, on_run=_Lines()
+        )
+
+
+def demo(
+    port: Annotated[
+        int | None, typer.Option(help="Simulator port (default OZONOPS_SIMULATOR_PORT, 8900).")
+    ] = None,
+    shops: Annotated[int, typer.Option(help="Simulated seller accounts.")] = 2,
+    orders_per_day: Annotated[int, typer.Option(help="New postings per simulated day.")] = 500,
+    history_days: Annotated[int, typer.Option(help="Days of already-played history.")] = 90,
+    speed: Annotated[float, typer.Option(help="Simulated clock speed (N x real time).")] = 60,
+    every: Annotated[
+        str, typer.Option(help="How often each resource syncs after the first.")
+    ] = "30s",
+) -> None:
+    """The whole system on the embedded simulator: Ozon, a first sync, then the scheduler."""
+    settings = common.load()
+    configure_logging(
+        "DEBUG" if settings.log_level == "DEBUG" else "WARNING", secrets=_secrets(settings)
+    )
+    config = SimConfig(
+        seed=42, shops=shops, orders_per_day=orders_per_day, history_days=history_days, speed=speed
+    )
+    host, port = "127.0.0.1", settings.simulator_port if port is None else port
+    listener = _bind(host, port)
+    schedule = Schedule(every=_every(every))
+    db = open_store(settings)
+    common.show(
+        fmt.format_demo_banner(
+            base_url=f"http://{host}:{port}", config=config, db=repr(db), schedule=schedule
+        )
+    )
+    _until_interrupted(_demo(settings, db, config, listener, schedule))
+
+
+async def _demo(
+    settings: Settings,
+    db: Database,
+    config: SimConfig,
+    listener: socket.socket,
+    schedule: Schedule,
+) -> None:
+    import uvicorn
+
+    from ozonops.simulator.app import create_app
+    from ozonops.simulator.world.world import relax_full_gc
+
+    relax_full_gc()  # this process serves the simulator: fewer full GCs over a big world
+    simulator = create_app(config)
+    host, port = listener.getsockname()[:2]
+    base_url = f"http://{host}:{port}"
+    server = uvicorn.Server(
+        uvicorn.Config(
+            simulator, log_config=None, log_level="warning", ws="none", date_header=False
+        )
+    )
+    served = asyncio.create_task(server.serve(sockets=[listener]))
+    while not server.started:
+        if served.done():
+            served.result()
+        await asyncio.sleep(0.05)
+    keys = KeyBox(settings.secret_key)
+    with db.transaction() as session:
+        for shop in simulator.state.world.shops:
+            save_shop(
+                session,
+                keys=keys,
+                name=shop.name,
+                client_id=shop.client_id,
+                api_key=SecretStr(shop.api_key),
+                base_url=base_url,
+            )
+    common.show(fmt.format_sim_shops(simulator.state.world.shops, base_url=base_url))
+    try:
+        async with _syncer(settings, db) as syncer:
+            common.show(fmt.format_step("first sync · 首次同步"))
+            await sync_with_progress(syncer)
+            common.show(fmt.format_step("scheduler · 定时同步", schedule=schedule))
+            scheduled = asyncio.create_task(
+                run_schedule(syncer, schedule=schedule, on_run=_Lines())
+            )
+            done, _ = await asyncio.wait({served, scheduled}, return_when=asyncio.FIRST_COMPLETED)
+            scheduled.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await scheduled
+            for task in done:
+                task.result()
+    finally:
+        server.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await served
+
+
+def _syncer(settings: Settings, db: Database) -> Syncer:
+    return Syncer.open(
+        db,
+        keys=KeyBox(settings.secret_key),
+        base_url=settings.ozon_base_url,
+        config=settings.sync,
+        limiter=limiter_for(settings),
+    )
+
+
+def _secrets(settings: Settings) -> list[str]:
+    return [s.api_key.get_secret_value() for s in settings.shops]
+
+
+def _until_interrupted(work: Coroutine[Any, Any, None]) -> None:
+    try:
+        asyncio.run(work)
+    except KeyboardInterrupt:
+        pass
+    except OzonOpsError as exc:
+        common.fail(str(exc))
+    common.show("stopped · 已停止")
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+    except OSError as exc:
+        listener.close()
+        common.fail(
+            f"cannot listen on {host}:{port} ({exc.strerror}); is another demo running? "
+            "stop it, or pick another port with --port"
+        )
+    return listener
