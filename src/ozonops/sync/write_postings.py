@@ -130,7 +130,8 @@ def write_postings(
             ).where(Posting.posting_number.in_(part))
         ):
             known[number] = (digest, old_tracking, first_seen)
-    histories = _histories(session, numbers)
+    # Postings seen for the first time have no history yet (a backfill's usual case).
+    histories = _histories(session, list(known)) if known else defaultdict(list)
 
     rows: list[dict[str, Any]] = []
     items: list[dict[str, Any]] = []

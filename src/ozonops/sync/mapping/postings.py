@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
+
+import orjson
 
 from ozonops.ozon import models as m
 
@@ -27,10 +28,12 @@ class PostingRows:
 
     @property
     def content_hash(self) -> str:
-        body = json.dumps(
-            [self.row, self.items, self.status, self.substatus], sort_keys=True, default=str
+        body = orjson.dumps(
+            [self.row, self.items, self.status, self.substatus],
+            option=orjson.OPT_SORT_KEYS,
+            default=str,  # Decimal
         )
-        return hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
+        return hashlib.blake2b(body, digest_size=16).hexdigest()
 
 
 def scheme_of(tpl_integration_type: str | None) -> str:
