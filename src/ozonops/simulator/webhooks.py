@@ -35,7 +35,7 @@ import ssl
 import time
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -206,21 +206,13 @@ class WebhookDispatcher:
 
     # --- the loop ---------------------------------------------------------------------------
     async def run(self, tick_s: float = TICK_S) -> None:
-        async with httpx.AsyncClient(timeout=self.timeout_s, verify=_ssl_context()) as client:
-            while True:
-                try:
-                    await self.dispatch_once(client)
-                except asyncio.CancelledError:
-                    raise
-                except Exception:  # one bad tick must not stop the pushes
-                    log.exception("webhook dispatch failed")
-                await asyncio.sleep(tick_s)
+        await run_ticks(self.dispatch_once, timeout_s=self.timeout_s, tick_s=tick_s)
 
     async def dispatch_once(self, client: httpx.AsyncClient | None = None) -> int:
         """Scan for changes and deliver what is due; returns the number of attempts made."""
         async with self._lock:
             if client is None:
-                async with httpx.AsyncClient(timeout=self.timeout_s, verify=_ssl_context()) as own:
+                async with httpx.AsyncClient(timeout=self.timeout_s, verify=ssl_context()) as own:
                     return await self._tick(own)
             return await self._tick(client)
 
@@ -380,8 +372,27 @@ def _may_change(p: Posting, since: datetime) -> bool:
     return not p.autopilot and last.status not in FINAL
 
 
+async def run_ticks(
+    dispatch_once: Callable[[httpx.AsyncClient], Awaitable[object]],
+    *,
+    timeout_s: float,
+    tick_s: float = TICK_S,
+) -> None:
+    """Call ``dispatch_once`` every ``tick_s`` real seconds with one shared HTTP client, until
+    cancelled; a failing tick is logged and the next one comes anyway."""
+    async with httpx.AsyncClient(timeout=timeout_s, verify=ssl_context()) as client:
+        while True:
+            try:
+                await dispatch_once(client)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # one bad tick must not stop the pushes
+                log.exception("push dispatch failed")
+            await asyncio.sleep(tick_s)
+
+
 @functools.cache
-def _ssl_context() -> ssl.SSLContext:
+def ssl_context() -> ssl.SSLContext:
     """Built once: a fresh context per client costs tens of milliseconds."""
     return httpx.create_ssl_context()
 
@@ -436,17 +447,23 @@ def dispatcher_for(world: World) -> WebhookDispatcher:
     return d
 
 
-def lifespan(world: World) -> Callable[[Any], AbstractAsyncContextManager[None]]:
-    """A Starlette lifespan that runs the world's dispatcher while the app serves."""
+def lifespan(
+    world: World, *, also: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
+) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """A Starlette lifespan that runs the world's dispatcher (and the loops in ``also``, e.g.
+    the simulated 17TRACK's pushes) while the app serves."""
 
     @asynccontextmanager
     async def run(app: Any) -> AsyncIterator[None]:
-        task = asyncio.create_task(dispatcher_for(world).run())
+        tasks = [asyncio.create_task(dispatcher_for(world).run())]
+        tasks += [asyncio.create_task(loop()) for loop in also]
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     return run
