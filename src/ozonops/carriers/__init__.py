@@ -1,0 +1,101 @@
+"""Carriers and parcel tracking: the normalized tracking vocabulary and the 17TRACK client.
+
+Other packages import from here, never from the submodules.
+"""
+
+from __future__ import annotations
+
+from ozonops.carriers.taxonomy import (
+    OZON_SUBSTATUSES,
+    TRACK17_MAIN_STATUSES,
+    TRACK17_SUB_STATUSES,
+    ExceptionReason,
+    Leg,
+    Normalized,
+    TrackingStatus,
+    from_ozon,
+    from_track17,
+)
+from ozonops.carriers.track17 import Track17Client, Track17Retry
+from ozonops.carriers.track17_errors import (
+    PushError,
+    Track17AuthError,
+    Track17ConnectionError,
+    Track17Error,
+    Track17RateLimited,
+    Track17RequestError,
+    Track17TerminalError,
+    Track17TransientError,
+    Track17Unavailable,
+    Track17UnexpectedResponse,
+)
+from ozonops.carriers.track17_models import (
+    BatchResult,
+    CarrierChange,
+    ErrorCode,
+    NumberRef,
+    Quota,
+    Registered,
+    Registration,
+    Rejection,
+    TrackedParcel,
+    TrackEvent,
+    TrackInfo,
+    TrackListItem,
+    TrackListPage,
+)
+from ozonops.carriers.track17_push import (
+    PushEvent,
+    TrackedEvent,
+    TrackingStopped,
+    TrackingUpdated,
+    UnknownPush,
+    parse_push,
+    push_signature,
+    verify_push,
+)
+
+__all__ = [
+    "OZON_SUBSTATUSES",
+    "TRACK17_MAIN_STATUSES",
+    "TRACK17_SUB_STATUSES",
+    "BatchResult",
+    "CarrierChange",
+    "ErrorCode",
+    "ExceptionReason",
+    "Leg",
+    "Normalized",
+    "NumberRef",
+    "PushError",
+    "PushEvent",
+    "Quota",
+    "Registered",
+    "Registration",
+    "Rejection",
+    "Track17AuthError",
+    "Track17Client",
+    "Track17ConnectionError",
+    "Track17Error",
+    "Track17RateLimited",
+    "Track17RequestError",
+    "Track17Retry",
+    "Track17TerminalError",
+    "Track17TransientError",
+    "Track17Unavailable",
+    "Track17UnexpectedResponse",
+    "TrackEvent",
+    "TrackInfo",
+    "TrackListItem",
+    "TrackListPage",
+    "TrackedEvent",
+    "TrackedParcel",
+    "TrackingStatus",
+    "TrackingStopped",
+    "TrackingUpdated",
+    "UnknownPush",
+    "from_ozon",
+    "from_track17",
+    "parse_push",
+    "push_signature",
+    "verify_push",
+]
