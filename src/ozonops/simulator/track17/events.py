@@ -170,9 +170,13 @@ class _Scans:
         city, off = self.arrival_city, self.arrival_offset
         self.out.append(CarrierEvent(at, sub, en, en, city, "RU", off, self.first, leg, kind))
 
-    def _ru(self, at: datetime, sub: str, text: str, leg: str, kind: str = "") -> None:
+    def _ru(
+        self, at: datetime, sub: str, text: str, leg: str, kind: str = "", *, moscow: bool = False
+    ) -> None:
         ru, en = RU_TEXTS[text]
         city, off = self.p.buyer.city, self.buyer_offset
+        if moscow:  # the last-mile carrier takes the parcel over at its Moscow hub
+            city, off = "Москва", ref.MOSCOW_OFFSET_H
         self.out.append(CarrierEvent(at, sub, ru, en, city, "RU", off, self.last, leg, kind))
 
     # --- time ----------------------------------------------------------------------------
@@ -280,7 +284,7 @@ class _Scans:
     def _domestic(self, start: datetime, end: datetime, f: tuple[float, ...]) -> None:
         at = [self._at(start, end, x) for x in f]
         for when, text in zip(at, ("handed", "left_sc", "at_sc"), strict=True):
-            self._ru(when, "InTransit_Other", text, "last_mile_ru")
+            self._ru(when, "InTransit_Other", text, "last_mile_ru", moscow=text != "at_sc")
 
     def _last_mile(self, after: list[Event], city: Event) -> None:
         by_kind = {ev.kind: ev for ev in reversed(after)}
