@@ -65,7 +65,8 @@ def test_register_accepts_and_rejects_per_number(caller: Track17Caller) -> None:
     assert out["code"] == 0
     accepted = out["data"]["accepted"]
     assert [a["number"] for a in accepted] == good
-    assert accepted[0]["origin"] == 1 and accepted[1]["origin"] == 2
+    assert accepted[0]["origin"] == 1
+    assert accepted[1]["origin"] == 2
     assert accepted[1]["tag"] == "t1"
     codes = [(r["number"], r["error"]["code"]) for r in out["data"]["rejected"]]
     assert codes == [
@@ -104,7 +105,8 @@ def test_whole_request_refusals(caller: Track17Caller) -> None:
     over = [{"number": n} for n in caller.numbers(41)]
     for body in (over, {"number": "x"}, "text"):
         out = caller.post("register", body)
-        assert out["code"] == 0 and "accepted" not in out["data"]
+        assert out["code"] == 0
+        assert "accepted" not in out["data"]
         (error,) = out["data"]["errors"]
         assert error["code"] == (-18010014 if body is over else -18010013)
     resp = caller.client.post(f"{API}/register", content=b"[{", headers={"17token": caller.token})

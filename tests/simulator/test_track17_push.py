@@ -158,7 +158,8 @@ def test_stopped_push_after_30_quiet_days(rx: Receiver) -> None:
     rx.received.clear()
     tick(pusher)
     kinds = sorted((e["event"], e["data"]["number"]) for e in rx.events())
-    assert ("TRACKING_STOPPED", numbers[0]) in kinds and ("TRACKING_STOPPED", numbers[1]) in kinds
+    assert ("TRACKING_STOPPED", numbers[0]) in kinds
+    assert ("TRACKING_STOPPED", numbers[1]) in kinds
     stopped = [e for e in rx.events() if e["event"] == "TRACKING_STOPPED"]
     assert all(set(e["data"]) == {"number", "carrier", "param", "tag"} for e in stopped)
     rx.received.clear()
@@ -178,7 +179,8 @@ def test_failed_pushes_are_retried_on_the_simulated_clock(rx: Receiver) -> None:
     rx.fail = False
     assert tick(pusher) == 1
     assert reg.push_status == "Success"
-    assert len(rx.received) == 2 and rx.received[0][0] == rx.received[1][0]
+    assert len(rx.received) == 2
+    assert rx.received[0][0] == rx.received[1][0]
     hook = pusher.hook(account).status(account)
     assert (hook["delivered"], hook["failed"], hook["queue"]) == (1, 1, 0)
 

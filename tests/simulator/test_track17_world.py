@@ -133,7 +133,7 @@ def check_agreement(parcel: dict[str, Any], posting: dict[str, Any]) -> set[str]
 
 
 def test_scans_agree_with_the_world_for_every_trouble(sim: tuple[World, AsgiClient]) -> None:
-    world, client = sim
+    _world, client = sim
     numbers = _numbers(client)
     assert len(numbers) > 300
     checked: Counter[str] = Counter()
@@ -172,7 +172,8 @@ def test_same_seed_same_scans() -> None:
     assert numbers == book_b.trackable_numbers(b.now(), 300)
     for number in numbers:
         pa, pb = book_a.parcel(number, a.now()), book_b.parcel(number, b.now())
-        assert pa is not None and pb is not None
+        assert pa is not None
+        assert pb is not None
         assert pa.events == pb.events
     other = World(TROUBLED.model_copy(update={"seed": 24}))
     assert track17.service_for(other).book.trackable_numbers(other.now(), 300) != numbers

@@ -52,6 +52,7 @@ from ozonops.carriers.track17_push import (
     UnknownPush,
     parse_push,
     push_signature,
+    tracked_events,
     verify_push,
 )
 
@@ -97,5 +98,6 @@ __all__ = [
     "from_track17",
     "parse_push",
     "push_signature",
+    "tracked_events",
     "verify_push",
 ]

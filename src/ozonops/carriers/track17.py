@@ -233,8 +233,11 @@ class Track17Client:
             rejected = tuple(_parse(Rejection, raw, method) for raw in _list(data, "rejected"))
             return BatchResult(accepted, rejected, 1)
 
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(one(chunk)) for chunk in chunks]
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(one(chunk)) for chunk in chunks]
+        except ExceptionGroup as failed:  # the first failure; the other calls were cancelled
+            raise failed.exceptions[0] from None
         total: BatchResult[M] = BatchResult()
         for task in tasks:
             total = total + task.result()

@@ -35,6 +35,7 @@ __all__ = [
     "UnknownPush",
     "parse_push",
     "push_signature",
+    "tracked_events",
     "verify_push",
 ]
 
@@ -81,7 +82,7 @@ class TrackingUpdated:
     @property
     def events(self) -> list[TrackedEvent]:
         """Every provider's scans, oldest first."""
-        return [tracked_event(e, key) for key, e in self.track_info.events()]
+        return tracked_events(self.track_info)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,37 +101,59 @@ class UnknownPush:
 PushEvent = TrackingUpdated | TrackingStopped | UnknownPush
 
 _CUSTOMS_WORDS = ("customs", "таможн", "海关")
+#: Sub-statuses that say nothing of where the parcel is: they keep the previous scan's leg.
+_INHERIT = ("Delivered", "Exception", "DeliveryFailure", "Expired")
 
 
-def leg_of(event: TrackEvent, provider: int | None = None) -> Leg:
-    """The journey leg a scan belongs to, judged from its sub-status, place and words."""
-    sub = event.sub_status or ""
-    text = f"{event.description or ''} {event.text_en}".lower()
+def _country(event: TrackEvent) -> str:
     country = ((event.address.country if event.address else None) or "").upper()
     if not country and event.location:
         country = event.location.rsplit(",", 1)[-1].strip().upper()
-    if sub.startswith("AvailableForPickup") or "pickup point" in text:
+    return country
+
+
+def leg_of(event: TrackEvent, previous: Leg | None = None) -> Leg:
+    """The journey leg of a scan, from its sub-status, its country and its words; a scan
+    whose sub-status does not place it (delivered, an exception) keeps ``previous``."""
+    sub = event.sub_status or ""
+    text = f"{event.description or ''} {event.text_en}".lower()
+    country = _country(event)
+    if sub.startswith("AvailableForPickup"):
         return Leg.PICKUP_POINT
-    if sub.startswith("InTransit_Customs") or any(w in text for w in _CUSTOMS_WORDS):
-        return Leg.EXPORT_CUSTOMS if country == "CN" else Leg.IMPORT_CUSTOMS
+    if sub.startswith("OutForDelivery"):
+        return Leg.LAST_MILE_RU
     if sub in ("InTransit_Departure", "InTransit_Arrival"):
         return Leg.LINE_HAUL
+    if sub == "InTransit_PickedUp":
+        return Leg.FIRST_MILE_CN
+    if sub.startswith(_INHERIT) and previous is not None:
+        return previous
+    if sub.startswith("InTransit_Customs") or any(w in text for w in _CUSTOMS_WORDS):
+        return Leg.EXPORT_CUSTOMS if country == "CN" else Leg.IMPORT_CUSTOMS
     if country == "CN":
         return Leg.FIRST_MILE_CN
     if country == "RU":
         return Leg.LAST_MILE_RU
-    return Leg.UNKNOWN
+    return previous or Leg.UNKNOWN
 
 
-def tracked_event(event: TrackEvent, provider: int | None) -> TrackedEvent:
-    return TrackedEvent(
-        at=event.time_utc,
-        normalized=event.normalized,
-        leg=leg_of(event, provider),
-        description=event.text_en,
-        location=event.location or "",
-        provider=provider,
-    )
+def tracked_events(info: TrackInfo) -> list[TrackedEvent]:
+    """Every provider's scans of a ``track_info``, oldest first, in our vocabulary."""
+    out: list[TrackedEvent] = []
+    previous: Leg | None = None
+    for provider, event in info.events():
+        previous = leg_of(event, previous)
+        out.append(
+            TrackedEvent(
+                at=event.time_utc,
+                normalized=event.normalized,
+                leg=previous,
+                description=event.text_en,
+                location=event.location or "",
+                provider=provider,
+            )
+        )
+    return out
 
 
 def parse_push(body: bytes) -> PushEvent:

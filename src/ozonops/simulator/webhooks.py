@@ -212,7 +212,7 @@ class WebhookDispatcher:
         """Scan for changes and deliver what is due; returns the number of attempts made."""
         async with self._lock:
             if client is None:
-                async with httpx.AsyncClient(timeout=self.timeout_s, verify=ssl_context()) as own:
+                async with push_client(self.timeout_s) as own:
                     return await self._tick(own)
             return await self._tick(client)
 
@@ -380,7 +380,7 @@ async def run_ticks(
 ) -> None:
     """Call ``dispatch_once`` every ``tick_s`` real seconds with one shared HTTP client, until
     cancelled; a failing tick is logged and the next one comes anyway."""
-    async with httpx.AsyncClient(timeout=timeout_s, verify=ssl_context()) as client:
+    async with push_client(timeout_s) as client:
         while True:
             try:
                 await dispatch_once(client)
@@ -389,6 +389,11 @@ async def run_ticks(
             except Exception:  # one bad tick must not stop the pushes
                 log.exception("push dispatch failed")
             await asyncio.sleep(tick_s)
+
+
+def push_client(timeout_s: float) -> httpx.AsyncClient:
+    """The HTTP client pushes go out with (the SSL context built once)."""
+    return httpx.AsyncClient(timeout=timeout_s, verify=ssl_context())
 
 
 @functools.cache

@@ -34,7 +34,13 @@ from ozonops.simulator.track17.accounts import AUTO_STOP_DAYS, Account, Registra
 from ozonops.simulator.track17.events import Parcel
 from ozonops.simulator.track17.render import track_info
 from ozonops.simulator.track17.service import Track17Service, service_for
-from ozonops.simulator.webhooks import MAX_SENDS_PER_TICK, RETRY_GAPS_S, TICK_S, run_ticks
+from ozonops.simulator.webhooks import (
+    MAX_SENDS_PER_TICK,
+    RETRY_GAPS_S,
+    TICK_S,
+    push_client,
+    run_ticks,
+)
 from ozonops.simulator.world import Posting, World
 
 log = logging.getLogger(__name__)
@@ -101,7 +107,7 @@ class Track17Pusher:
         """Find what is due, deliver it; returns the number of attempts made."""
         async with self._lock:
             if client is None:
-                async with httpx.AsyncClient(timeout=self.timeout_s) as own:
+                async with push_client(self.timeout_s) as own:
                     return await self._tick(own)
             return await self._tick(client)
 
