@@ -8,7 +8,6 @@ import hashlib
 import json
 import threading
 from collections.abc import Iterator
-from contextlib import ExitStack
 
 import pytest
 from hypothesis import given
@@ -33,7 +32,7 @@ from ozonops.carriers import (
 from ozonops.simulator import track17
 from ozonops.simulator.config import SimConfig, TroubleRates
 from ozonops.simulator.world import World
-from tests.live import serve
+from tests.simulator.test_webhooks import Served
 
 KEY = "0123456789ABCDEF0123456789ABCDEF"
 
@@ -91,7 +90,7 @@ def test_stopped_and_unknown_events() -> None:
     assert other == UnknownPush("TRACKING_TELEPORTED", {"number": "X"})
 
 
-class Seller:
+class Seller(Served):
     """A seller's webhook: checks the signature, parses, answers 200 fast (or 401)."""
 
     def __init__(self, key: str) -> None:
@@ -99,7 +98,6 @@ class Seller:
         self.updates: list[TrackingUpdated] = []
         self.refused = 0
         self._lock = threading.Lock()
-        self._stack = ExitStack()
 
         async def hook(request: Request) -> Response:
             body = await request.body()
@@ -113,15 +111,15 @@ class Seller:
                     self.updates.append(event)
             return PlainTextResponse("ok")
 
-        self.url = (
-            self._stack.enter_context(
-                serve(Starlette(routes=[Route("/hook", hook, methods=["POST"])]))
-            )
-            + "/hook"
-        )
+        super().__init__(Starlette(routes=[Route("/hook", hook, methods=["POST"])]))
+        self.start()
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/hook"
 
     def close(self) -> None:
-        self._stack.close()
+        self.stop()
 
 
 @pytest.fixture

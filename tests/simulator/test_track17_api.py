@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -35,6 +36,18 @@ class Track17Caller:
         found: list[str] = self.client.get(f"/_sim/17track/numbers?limit={n}").json()["numbers"]
         assert len(found) == n
         return found
+
+
+@contextmanager
+def caller_for(world: World, **limits: int) -> Iterator[Track17Caller]:
+    """A caller with a new account of ``world``'s 17TRACK."""
+    client = AsgiClient(create_app(world.config, world=world), base_url="http://sim")
+    try:
+        c = Track17Caller(client, world)
+        c.token = c.service.open_account(**{"per_second": 100, **limits}).token
+        yield c
+    finally:
+        client.close()
 
 
 @pytest.fixture
@@ -252,22 +265,16 @@ def test_not_found_until_the_first_scan() -> None:
             pending.append(n)
     assert pending, "no parcel waiting for its first scan"
     number = pending[0]
-    account = service.open_account()
-    world_client = AsgiClient(create_app(world.config, world=world), base_url="http://sim")
-    try:
-        c = Track17Caller(world_client, world)
-        c.token = account.token
+    with caller_for(world) as c:
         c.post("register", [{"number": number}])
         status = c.post("gettrackinfo", [{"number": number}])["data"]["accepted"][0]
-        assert status["track_info"]["latest_status"]["status"] in ("NotFound", "InfoReceived")
+        assert status["track_info"]["latest_status"]["sub_status"] == "InfoReceived"
         parcel = book.parcel(number, now)
         assert parcel is not None
         first_scan = next(e for e in parcel.events if e.sub_status == "InTransit_PickedUp")
         world.clock.advance((first_scan.at - world.now()).total_seconds() + 1)
         status = c.post("gettrackinfo", [{"number": number}])["data"]["accepted"][0]
         assert status["track_info"]["latest_status"]["sub_status"] == "InTransit_PickedUp"
-    finally:
-        world_client.close()
 
 
 def test_automatic_stop_after_30_quiet_days() -> None:
@@ -275,11 +282,7 @@ def test_automatic_stop_after_30_quiet_days() -> None:
     service = track17.service_for(world)
     now = world.now()
     (number,) = service.book.trackable_numbers(now, 1)
-    account = service.open_account()
-    client = AsgiClient(create_app(world.config, world=world), base_url="http://sim")
-    try:
-        c = Track17Caller(client, world)
-        c.token = account.token
+    with caller_for(world) as c:
         c.post("register", [{"number": number}])
         parcel = service.book.parcel(number, now)
         assert parcel is not None
@@ -289,5 +292,3 @@ def test_automatic_stop_after_30_quiet_days() -> None:
         assert rows[0]["tracking_status"] == "Stopped"
         assert rows[0]["stop_track_reason"] == "Expired"
         assert c.post("retrack", [{"number": number}])["data"]["accepted"]
-    finally:
-        client.close()

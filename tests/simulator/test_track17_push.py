@@ -9,7 +9,6 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import ExitStack
 from typing import Any
 
 import httpx
@@ -27,17 +26,16 @@ from ozonops.simulator.world import World
 from tests.live import serve
 
 from .conftest import AsgiClient, make_world
+from .test_webhooks import Served
 
 
-class Receiver:
+class Receiver(Served):
     """A seller's 17TRACK webhook endpoint that records raw bodies and signatures."""
 
     def __init__(self) -> None:
         self.received: list[tuple[bytes, str]] = []
         self.fail = False
         self._lock = threading.Lock()
-        self._stack = ExitStack()
-        self.url = ""
 
         async def hook(request: Request) -> Response:
             body = await request.body()
@@ -45,13 +43,11 @@ class Receiver:
                 self.received.append((body, request.headers.get("sign", "")))
             return PlainTextResponse("no", 500) if self.fail else PlainTextResponse("ok")
 
-        self.app = Starlette(routes=[Route("/17track", hook, methods=["POST"])])
+        super().__init__(Starlette(routes=[Route("/17track", hook, methods=["POST"])]))
 
-    def start(self) -> None:
-        self.url = self._stack.enter_context(serve(self.app, log_level="error")) + "/17track"
-
-    def stop(self) -> None:
-        self._stack.close()
+    @property
+    def url(self) -> str:
+        return f"{self.base}/17track"
 
     def events(self) -> list[dict[str, Any]]:
         return [json.loads(body) for body, _ in self.received]

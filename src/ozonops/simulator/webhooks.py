@@ -35,7 +35,7 @@ import ssl
 import time
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -142,7 +142,38 @@ class ShopHooks:
         }
 
 
-class WebhookDispatcher:
+class PushLoop:
+    """A push loop: :meth:`_tick` (find what is due, deliver it) every ``tick_s`` real seconds,
+    one tick at a time, over one shared HTTP client. The simulated 17TRACK's pushes use it too."""
+
+    def __init__(self, *, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        self._lock = asyncio.Lock()
+
+    async def run(self, tick_s: float = TICK_S) -> None:
+        async with push_client(self.timeout_s) as client:
+            while True:
+                try:
+                    await self.dispatch_once(client)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # one bad tick must not stop the pushes
+                    log.exception("push dispatch failed")
+                await asyncio.sleep(tick_s)
+
+    async def dispatch_once(self, client: httpx.AsyncClient | None = None) -> int:
+        """Scan for changes and deliver what is due; returns the number of attempts made."""
+        async with self._lock:
+            if client is None:
+                async with push_client(self.timeout_s) as own:
+                    return await self._tick(own)
+            return await self._tick(client)
+
+    async def _tick(self, client: httpx.AsyncClient) -> int:
+        raise NotImplementedError
+
+
+class WebhookDispatcher(PushLoop):
     """Finds world changes and pushes them to the shops' URLs (see module docstring)."""
 
     def __init__(
@@ -153,12 +184,11 @@ class WebhookDispatcher:
         slow_threshold_s: float = 5.0,
         ping_interval_s: float = PING_INTERVAL_S,
     ) -> None:
+        super().__init__(timeout_s=timeout_s)
         self.world = world
-        self.timeout_s = timeout_s
         self.slow_threshold_s = slow_threshold_s
         self.ping_interval_s = ping_interval_s
         self.shops: dict[int, ShopHooks] = {s.index: ShopHooks() for s in world.shops}
-        self._lock = asyncio.Lock()
 
     # --- configuration ----------------------------------------------------------------------
     def configure(self, shop: Shop, url: str | None) -> ShopHooks:
@@ -205,17 +235,6 @@ class WebhookDispatcher:
                     hooks.active[p.posting_number] = p
 
     # --- the loop ---------------------------------------------------------------------------
-    async def run(self, tick_s: float = TICK_S) -> None:
-        await run_ticks(self.dispatch_once, timeout_s=self.timeout_s, tick_s=tick_s)
-
-    async def dispatch_once(self, client: httpx.AsyncClient | None = None) -> int:
-        """Scan for changes and deliver what is due; returns the number of attempts made."""
-        async with self._lock:
-            if client is None:
-                async with push_client(self.timeout_s) as own:
-                    return await self._tick(own)
-            return await self._tick(client)
-
     async def _tick(self, client: httpx.AsyncClient) -> int:
         now = self.world.now()
         sent = 0
@@ -370,25 +389,6 @@ def _may_change(p: Posting, since: datetime) -> bool:
     if last.at > since:
         return True
     return not p.autopilot and last.status not in FINAL
-
-
-async def run_ticks(
-    dispatch_once: Callable[[httpx.AsyncClient], Awaitable[object]],
-    *,
-    timeout_s: float,
-    tick_s: float = TICK_S,
-) -> None:
-    """Call ``dispatch_once`` every ``tick_s`` real seconds with one shared HTTP client, until
-    cancelled; a failing tick is logged and the next one comes anyway."""
-    async with push_client(timeout_s) as client:
-        while True:
-            try:
-                await dispatch_once(client)
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # one bad tick must not stop the pushes
-                log.exception("push dispatch failed")
-            await asyncio.sleep(tick_s)
 
 
 def push_client(timeout_s: float) -> httpx.AsyncClient:

@@ -10,7 +10,7 @@ than 40 items) raise :class:`Refusal`; the endpoint answers them as ``{"code": 0
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -112,6 +112,14 @@ def _registered(batch: _Batch, call: Call, item: JSON) -> Registration | None:
     return reg
 
 
+def _each_registered(batch: _Batch, call: Call) -> Iterator[tuple[JSON, Registration]]:
+    """The request's items that name a registered number (the others are rejected)."""
+    for item in _items(call.body):
+        reg = _registered(batch, call, item)
+        if reg is not None:
+            yield item, reg
+
+
 # --- methods -----------------------------------------------------------------------------------
 def register(call: Call) -> JSON:
     batch = _Batch()
@@ -195,10 +203,7 @@ def changecarrier(call: Call) -> JSON:
 
 def stoptrack(call: Call) -> JSON:
     batch = _Batch()
-    for item in _items(call.body):
-        reg = _registered(batch, call, item)
-        if reg is None:
-            continue
+    for item, reg in _each_registered(batch, call):
         call.service.view(reg, call.now)  # an automatic stop that is due happens first
         if not reg.tracking:
             batch.reject(item, ref.STOP_ONLY_TRACKING)
@@ -212,10 +217,7 @@ def stoptrack(call: Call) -> JSON:
 
 def retrack(call: Call) -> JSON:
     batch = _Batch()
-    for item in _items(call.body):
-        reg = _registered(batch, call, item)
-        if reg is None:
-            continue
+    for item, reg in _each_registered(batch, call):
         call.service.view(reg, call.now)
         if reg.tracking:
             batch.reject(item, ref.RETRACK_ONLY_STOPPED)
@@ -232,10 +234,7 @@ def retrack(call: Call) -> JSON:
 
 def deletetrack(call: Call) -> JSON:
     batch = _Batch()
-    for item in _items(call.body):
-        reg = _registered(batch, call, item)
-        if reg is None:
-            continue
+    for _item, reg in _each_registered(batch, call):
         del call.account.registrations[reg.number]
         batch.accepted.append({"number": reg.number, "carrier": reg.carrier})
     return batch.envelope()
@@ -243,10 +242,7 @@ def deletetrack(call: Call) -> JSON:
 
 def gettrackinfo(call: Call) -> JSON:
     batch = _Batch()
-    for item in _items(call.body):
-        reg = _registered(batch, call, item)
-        if reg is None:
-            continue
+    for _item, reg in _each_registered(batch, call):
         parcel, events = call.service.view(reg, call.now)
         reg.track_time = call.now
         batch.accepted.append(
@@ -332,10 +328,7 @@ def push(call: Call) -> JSON:
     if call.account.webhook_url is None:
         raise Refusal(ref.WEBHOOK_NOT_SET)
     batch = _Batch()
-    for item in _items(call.body):
-        reg = _registered(batch, call, item)
-        if reg is None:
-            continue
+    for _item, reg in _each_registered(batch, call):
         reg.pushed_upto = None
         batch.accepted.append({"number": reg.number, "carrier": reg.carrier})
     return batch.envelope()

@@ -1,7 +1,7 @@
 """The simulated 17TRACK's webhook: ``TRACKING_UPDATED`` / ``TRACKING_STOPPED`` on the simulated
 clock, signed as carriers.md §2.5 says.
 
-Every tick (the loop is ``webhooks.run_ticks``, the Ozon pushes' own) looks at the numbers of
+Every tick (the loop is ``webhooks.PushLoop``, the Ozon pushes' own) looks at the numbers of
 accounts that have a webhook URL: a number still tracked whose carrier has a scan newer than
 the last one pushed gets one ``TRACKING_UPDATED`` carrying its whole ``track_info`` (several
 scans in one tick make one push, as 17TRACK syncs a number at a time); a number 17TRACK stopped
@@ -17,7 +17,6 @@ outcome.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import weakref
@@ -34,13 +33,7 @@ from ozonops.simulator.track17.accounts import AUTO_STOP_DAYS, Account, Registra
 from ozonops.simulator.track17.events import Parcel
 from ozonops.simulator.track17.render import track_info
 from ozonops.simulator.track17.service import Track17Service, service_for
-from ozonops.simulator.webhooks import (
-    MAX_SENDS_PER_TICK,
-    RETRY_GAPS_S,
-    TICK_S,
-    push_client,
-    run_ticks,
-)
+from ozonops.simulator.webhooks import MAX_SENDS_PER_TICK, RETRY_GAPS_S, PushLoop
 from ozonops.simulator.world import Posting, World
 
 log = logging.getLogger(__name__)
@@ -84,12 +77,11 @@ class Hook:
         }
 
 
-class Track17Pusher:
+class Track17Pusher(PushLoop):
     def __init__(self, service: Track17Service, *, timeout_s: float = 5.0) -> None:
+        super().__init__(timeout_s=timeout_s)
         self.service = service
-        self.timeout_s = timeout_s
         self.hooks: dict[str, Hook] = {}
-        self._lock = asyncio.Lock()
 
     def hook(self, account: Account) -> Hook:
         return self.hooks.setdefault(account.token, Hook())
@@ -99,17 +91,6 @@ class Track17Pusher:
         hook = self.hook(account)
         hook.queue.clear()
         hook.next_check.clear()
-
-    async def run(self, tick_s: float = TICK_S) -> None:
-        await run_ticks(self.dispatch_once, timeout_s=self.timeout_s, tick_s=tick_s)
-
-    async def dispatch_once(self, client: httpx.AsyncClient | None = None) -> int:
-        """Find what is due, deliver it; returns the number of attempts made."""
-        async with self._lock:
-            if client is None:
-                async with push_client(self.timeout_s) as own:
-                    return await self._tick(own)
-            return await self._tick(client)
 
     async def _tick(self, client: httpx.AsyncClient) -> int:
         world = self.service.world
