@@ -11,6 +11,7 @@ import pytest
 
 from ozonops.simulator import track17
 from ozonops.simulator.app import create_app
+from ozonops.simulator.reference.tracking_numbers import is_valid_rpo, is_valid_s10
 from ozonops.simulator.world import World
 
 from .conftest import AsgiClient, make_world
@@ -230,6 +231,31 @@ def test_gettrackinfo_shape(caller: Track17Caller) -> None:
     for provider in info["tracking"]["providers"]:
         times = [e["time_utc"] for e in provider["events"]]
         assert times == sorted(times, reverse=True)  # newest first, as 17TRACK lists them
+
+
+def test_last_mile_carrier_and_its_number(caller: Track17Caller) -> None:
+    caller.service.accounts[caller.token].quota_total = 1000
+    numbers = caller.numbers(200)
+    for chunk in (numbers[:40], numbers[40:80], numbers[80:120]):
+        caller.post("register", [{"number": n} for n in chunk])
+    seen = set()
+    for chunk in (numbers[:40], numbers[40:80], numbers[80:120]):
+        for item in caller.post("gettrackinfo", [{"number": n} for n in chunk])["data"]["accepted"]:
+            misc = item["track_info"]["misc_info"]
+            keys = [p["provider"]["key"] for p in item["track_info"]["tracking"]["providers"]]
+            if misc["local_key"] is None:
+                assert len(keys) == 1
+                continue
+            assert keys == [item["carrier"], misc["local_key"]]
+            seen.add(misc["local_key"])
+            if misc["local_key"] == 100030:
+                assert len(misc["local_number"]) == 10
+                assert misc["local_number"].isdigit()
+            elif is_valid_s10(item["number"]):
+                assert misc["local_number"] == item["number"]  # the posts keep the S10 number
+            else:
+                assert is_valid_rpo(misc["local_number"])
+    assert 18031 in seen  # (CDEK only where the shop has an SF or J&T lane)
 
 
 def test_tracklist_pages_and_filters(caller: Track17Caller) -> None:

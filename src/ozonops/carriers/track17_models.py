@@ -245,11 +245,12 @@ class TrackInfo(_Wire):
 
     def events(self) -> list[tuple[int | None, TrackEvent]]:
         """Every provider's scans merged oldest first, each with its provider's key
-        (several providers per number are normal: first mile CN, last mile RU)."""
+        (several providers per number are normal: first mile CN, last mile RU). 17TRACK
+        lists a provider's scans newest first; scans at one instant keep that order."""
         merged = [
             (p.provider.key if p.provider else None, e)
             for p in self.tracking.providers
-            for e in p.events
+            for e in reversed(p.events)
         ]
         merged.sort(key=lambda pe: pe[1].time_utc.timestamp() if pe[1].time_utc else 0.0)
         return merged

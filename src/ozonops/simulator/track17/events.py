@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ozonops.simulator.reference.carriers import CARRIERS_BY_CODE, LANES, Carrier
+from ozonops.simulator.reference.tracking_numbers import make_tracking_number
 from ozonops.simulator.track17 import reference as ref
 from ozonops.simulator.world import Event, Posting, Scheme, World, lifecycle
 
@@ -132,8 +133,8 @@ def derive(world: World, p: Posting, number: str) -> Parcel:
         local = number
     elif last_mile == ref.CDEK:
         local = f"{1_000_000_000 + p.index % 9_000_000_000}"
-    else:
-        local = f"1010008{p.index % 10_000_000:07d}"
+    else:  # a domestic RPO number, check digit and all
+        local = make_tracking_number(CARRIERS_BY_CODE["russian_post"], p.index)
     origin = ref.ORIGIN_LATIN.get(lane.origin, lane.origin.upper())
     builder = _Scans(world, p, carrier, last_mile, origin, land="land" in lane.code)
     events = builder.build(physical_timeline(p), lane.median_days[min(p.buyer.zone, 5) - 1])
