@@ -7,7 +7,8 @@ An account is opened through ``/_sim/17track/accounts`` with the parcels already
 (registering is not what is measured), then the client refreshes them all.
 
 Figures: calls made against the minimum (one call per 40 numbers), 429s met, wall time
-against the rate-limit floor (the minimum calls at 3 per second), and the parcels' normalized
+against the rate-limit floor (the minimum calls at 3 per second), the client's peak memory
+(answers are consumed call by call through ``iter_track_info``), and the parcels' normalized
 statuses as a sanity check. Run alone: ``python -m bench.track17_refresh [--parcels N]``.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import resource
 import sys
 import time
 from collections import Counter
@@ -43,28 +45,34 @@ def _open_account(url: str, parcels: int) -> tuple[str, list[str]]:
 
 
 async def _refresh(url: str, token: str, numbers: list[str]) -> list[Row]:
+    statuses: Counter[str] = Counter()
+    accepted = rejected = 0
     async with Track17Client(api_key=SecretStr(token), base_url=f"{url}/17track") as client:
         started = time.perf_counter()
-        result = await client.get_track_info(numbers)
+        async for part in client.iter_track_info(numbers):  # a few calls' answers held at once
+            accepted += len(part.accepted)
+            rejected += len(part.rejected)
+            statuses.update(p.normalized.status.value for p in part.accepted)
         wall = time.perf_counter() - started
         calls, throttled = client.calls, client.throttled
     minimum = math.ceil(len(numbers) / MAX_NUMBERS)
     # The first PER_SECOND calls go at once; every later group of PER_SECOND waits a second.
     floor = (minimum - PER_SECOND) / PER_SECOND
-    statuses = Counter(p.normalized.status.value for p in result.accepted)
     top = ", ".join(f"{k} {v:,}" for k, v in statuses.most_common(4))
     ok_calls = "ok" if calls == minimum else "MISSED"
     ok_wall = "ok" if wall <= floor * 1.10 else "MISSED"
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return [
         ("parcels refreshed (accepted / rejected)",
-         f"{len(result.accepted):,} / {len(result.rejected):,}", f"{len(numbers):,} / 0"),
+         f"{accepted:,} / {rejected:,}", f"{len(numbers):,} / 0"),
         ("calls made (minimum: 1 per 40 numbers)", f"{calls:,} (min {minimum:,})",
          f"= min {ok_calls}"),
         ("429 answers met", f"{throttled:,}", "0"),
         ("wall time", f"{wall:,.1f} s", f"<= 110 % of floor {ok_wall}"),
         ("rate-limit floor (min calls at 3/s)", f"{floor:,.1f} s", ""),
         ("  wall / floor", f"{wall / floor:.1%}" if floor else "n/a", ""),
-        ("  parcels per second", f"{len(result.accepted) / wall:,.0f}", ""),
+        ("  parcels per second", f"{accepted / wall:,.0f}", ""),
+        ("client peak RSS", f"{rss_mb:,.0f} MB", ""),
         ("normalized statuses (top 4)", top, ""),
     ]  # fmt: skip
 

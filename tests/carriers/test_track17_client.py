@@ -269,3 +269,15 @@ async def test_over_a_real_socket(sim: Sim, served: str) -> None:
         result = await c.get_track_info(sim.numbers[:5])
     assert [p.number for p in result.accepted] == sim.numbers[:5]
     assert all(p.normalized.status is not TrackingStatus.UNKNOWN for p in result.accepted)
+
+
+async def test_iter_track_info_yields_call_by_call_in_order(
+    sim: Sim, client: Track17Client
+) -> None:
+    numbers = sim.numbers[:130]
+    await client.register(numbers)
+    parts = [part async for part in client.iter_track_info(numbers)]
+    assert [len(p.accepted) for p in parts] == [40, 40, 40, 10]
+    assert [t.number for p in parts for t in p.accepted] == numbers
+    whole = await client.get_track_info(numbers)
+    assert [t.number for t in whole.accepted] == numbers

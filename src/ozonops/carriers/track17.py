@@ -23,12 +23,14 @@ The key is a ``SecretStr``: it is in no repr, log line or error message.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import json
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -39,6 +41,7 @@ from pydantic import BaseModel, SecretStr, ValidationError
 from ozonops.carriers.track17_errors import (
     Track17AuthError,
     Track17ConnectionError,
+    Track17Error,
     Track17RateLimited,
     Track17RequestError,
     Track17TransientError,
@@ -135,7 +138,7 @@ class Track17Client:
         self._key_id = (
             "17track:" + hashlib.sha256(api_key.get_secret_value().encode()).hexdigest()[:16]
         )
-        self._slots = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._client = httpx.AsyncClient(
@@ -219,29 +222,51 @@ class Track17Client:
         envelope = await self._call("getquota", [])
         return _parse(Quota, envelope.get("data") or {}, "getquota")
 
+    async def iter_track_info(
+        self, items: Sequence[NumberRef | str]
+    ) -> AsyncIterator[BatchResult[TrackedParcel]]:
+        """As :meth:`get_track_info`, one result per call of 40 as they come, in order:
+        a refresh of 50,000 parcels holds a few calls' answers at a time, not all of them."""
+        async for part in self._batches("gettrackinfo", _refs(items), TrackedParcel):
+            yield part
+
     # --- batching ------------------------------------------------------------------------
     async def _batch(
         self, method: str, items: list[dict[str, Any]], model: type[M]
     ) -> BatchResult[M]:
-        chunks = [items[i : i + MAX_NUMBERS] for i in range(0, len(items), MAX_NUMBERS)]
-
-        async def one(chunk: list[dict[str, Any]]) -> BatchResult[M]:
-            async with self._slots:
-                envelope = await self._call(method, chunk)
-            data = envelope.get("data") or {}
-            accepted = tuple(_parse(model, raw, method) for raw in _list(data, "accepted"))
-            rejected = tuple(_parse(Rejection, raw, method) for raw in _list(data, "rejected"))
-            return BatchResult(accepted, rejected, 1)
-
-        try:
-            async with asyncio.TaskGroup() as group:
-                tasks = [group.create_task(one(chunk)) for chunk in chunks]
-        except ExceptionGroup as failed:  # the first failure; the other calls were cancelled
-            raise failed.exceptions[0] from None
         total: BatchResult[M] = BatchResult()
-        for task in tasks:
-            total = total + task.result()
+        async for part in self._batches(method, items, model):
+            total = total + part
         return total
+
+    async def _batches(
+        self, method: str, items: list[dict[str, Any]], model: type[M]
+    ) -> AsyncIterator[BatchResult[M]]:
+        """One result per call of ≤ 40 items, in order, with ``concurrency`` calls in flight."""
+        ahead: deque[asyncio.Task[BatchResult[M]]] = deque()
+        try:
+            for start in range(0, len(items), MAX_NUMBERS):
+                chunk = items[start : start + MAX_NUMBERS]
+                ahead.append(asyncio.create_task(self._chunk(method, chunk, model)))
+                if len(ahead) >= self._concurrency:
+                    yield await ahead.popleft()
+            while ahead:
+                yield await ahead.popleft()
+        finally:  # a failed call (or a caller that stops early) cancels the calls in flight
+            for task in ahead:
+                task.cancel()
+            for task in ahead:
+                with contextlib.suppress(asyncio.CancelledError, Track17Error):
+                    await task
+
+    async def _chunk(
+        self, method: str, chunk: list[dict[str, Any]], model: type[M]
+    ) -> BatchResult[M]:
+        envelope = await self._call(method, chunk)
+        data = envelope.get("data") or {}
+        accepted = tuple(_parse(model, raw, method) for raw in _list(data, "accepted"))
+        rejected = tuple(_parse(Rejection, raw, method) for raw in _list(data, "rejected"))
+        return BatchResult(accepted, rejected, 1)
 
     # --- one call ------------------------------------------------------------------------
     async def _call(self, method: str, body: Any) -> dict[str, Any]:
