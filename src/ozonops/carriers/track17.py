@@ -32,8 +32,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
@@ -62,6 +61,7 @@ from ozonops.carriers.track17_models import (
     TrackListPage,
 )
 from ozonops.ozon import Limiter, memory_limiter
+from ozonops.ozon.http import AsyncClosing  # as ozonops.sync does: async with via aclose()
 
 __all__ = [
     "API_PATH",
@@ -106,7 +106,7 @@ class Track17Retry:
         return rng.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))
 
 
-class Track17Client:
+class Track17Client(AsyncClosing):
     """One 17TRACK key's client. ``transport`` replaces the network (ASGI in tests);
     ``limiter`` defaults to this client's own 3 req/s budget (pass a shared one, e.g.
     ``ozonops.ozon.redis_limiter(per_second=3)``, when several processes use one key)."""
@@ -154,17 +154,6 @@ class Track17Client:
 
     async def aclose(self) -> None:
         await self._client.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
     # --- methods -------------------------------------------------------------------------
     async def register(self, items: Sequence[Registration | str]) -> BatchResult[Registered]:
