@@ -7,7 +7,7 @@ from __future__ import annotations
 import ozonops.carriers as carriers
 
 TRACKING = {
-    "TrackingStatus", "ExceptionReason", "Leg", "Normalized", "from_track17", "from_ozon",
+    "TrackingStatus", "ExceptionReason", "Leg", "NormalizedStatus", "from_track17", "from_ozon",
     "TRACK17_SUB_STATUSES", "TRACK17_MAIN_STATUSES", "OZON_SUBSTATUSES",
     "Track17Client", "Track17Retry", "BatchResult", "Rejection", "ErrorCode", "TrackInfo",
     "TrackedParcel", "Registration", "NumberRef", "CarrierChange", "Quota", "TrackListPage",

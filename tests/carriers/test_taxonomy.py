@@ -12,7 +12,7 @@ from ozonops.carriers import (
     OZON_SUBSTATUSES,
     TRACK17_SUB_STATUSES,
     ExceptionReason,
-    Normalized,
+    NormalizedStatus,
     TrackingStatus,
     from_ozon,
     from_track17,
@@ -133,7 +133,11 @@ def test_new_sub_status_falls_back_to_its_main_status(caplog: pytest.LogCaptureF
         got = from_track17("InTransit", "InTransit_TransportArrived")
         again = from_track17("InTransit", "InTransit_TransportArrived")
         held = from_track17("Exception", "Exception_Held")
-    assert got == again == Normalized(S.IN_TRANSIT, None, "17track", "InTransit_TransportArrived")
+    assert (
+        got
+        == again
+        == NormalizedStatus(S.IN_TRANSIT, None, "17track", "InTransit_TransportArrived")
+    )
     assert (held.status, held.reason, held.raw) == (S.EXCEPTION, R.OTHER, "Exception_Held")
     warned = [r for r in caplog.records if "InTransit_TransportArrived" in r.getMessage()]
     assert len(warned) == 1  # once per value, not once per parcel

@@ -3,8 +3,8 @@
 Every source speaks its own language: 17TRACK has 9 main statuses and 30 sub-statuses, Ozon
 has posting substatuses. We keep one small vocabulary (``docs/carriers.md`` §3.3): a
 :class:`TrackingStatus`, an :class:`ExceptionReason` when the status needs attention, and the
-:class:`Leg` of the parcel's journey an event belongs to. A :class:`Normalized` value keeps the
-raw source code beside the pair, so nothing the source said is lost.
+:class:`Leg` of the parcel's journey an event belongs to. A :class:`NormalizedStatus` keeps
+the raw source code beside the pair, so nothing the source said is lost.
 
 Unknown input never raises: a sub-status 17TRACK adds later maps by its main status (and is
 logged once), an unknown main status or Ozon substatus maps to ``TrackingStatus.UNKNOWN``
@@ -27,7 +27,7 @@ __all__ = [
     "TRACK17_SUB_STATUSES",
     "ExceptionReason",
     "Leg",
-    "Normalized",
+    "NormalizedStatus",
     "Source",
     "TrackingStatus",
     "from_ozon",
@@ -102,7 +102,7 @@ class Leg(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Normalized:
+class NormalizedStatus:
     """A source's status in our vocabulary, with the source's own code kept beside it.
 
     ``provisional`` marks a status that may still be taken back (Ozon's "conditionally
@@ -223,7 +223,7 @@ def _warn_once(source: str, value: str, fallback: TrackingStatus) -> None:
         log.warning("unknown %s status %r: kept raw, read as %s", source, value, fallback.value)
 
 
-def from_track17(status: str | None, sub_status: str | None) -> Normalized:
+def from_track17(status: str | None, sub_status: str | None) -> NormalizedStatus:
     """17TRACK's ``latest_status`` (main and sub) in our vocabulary (§3.4).
 
     The sub-status decides; an unknown one falls back to its main status' default; an unknown
@@ -236,21 +236,21 @@ def from_track17(status: str | None, sub_status: str | None) -> Normalized:
     raw = sub or main
     found = TRACK17_SUB_STATUSES.get(sub)
     if found is not None:
-        return Normalized(found[0], found[1], "17track", raw)
+        return NormalizedStatus(found[0], found[1], "17track", raw)
     by_main = TRACK17_MAIN_STATUSES.get(main)
     if by_main is not None:
         if sub and sub != main:
             _warn_once("17TRACK sub", sub, by_main[0])
-        return Normalized(by_main[0], by_main[1], "17track", raw)
+        return NormalizedStatus(by_main[0], by_main[1], "17track", raw)
     _warn_once("17TRACK", raw, S.UNKNOWN)
-    return Normalized(S.UNKNOWN, None, "17track", raw)
+    return NormalizedStatus(S.UNKNOWN, None, "17track", raw)
 
 
-def from_ozon(substatus: str | None) -> Normalized:
+def from_ozon(substatus: str | None) -> NormalizedStatus:
     """An Ozon posting substatus in our vocabulary (§3.5); ``UNKNOWN`` for a new one."""
     raw = (substatus or "").strip()
     found = OZON_SUBSTATUSES.get(raw)
     if found is None:
         _warn_once("Ozon", raw, S.UNKNOWN)
-        return Normalized(S.UNKNOWN, None, "ozon", raw)
-    return Normalized(found[0], found[1], "ozon", raw, provisional=raw in _PROVISIONAL)
+        return NormalizedStatus(S.UNKNOWN, None, "ozon", raw)
+    return NormalizedStatus(found[0], found[1], "ozon", raw, provisional=raw in _PROVISIONAL)

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ozonops.carriers.taxonomy import Normalized, from_track17
+from ozonops.carriers.taxonomy import NormalizedStatus, from_track17
 
 __all__ = [
     "BatchResult",
@@ -185,7 +185,7 @@ class TrackEvent(_Wire):
     address: Address | None = None
 
     @property
-    def normalized(self) -> Normalized:
+    def normalized(self) -> NormalizedStatus:
         return from_track17(None, self.sub_status)
 
     @property
@@ -239,7 +239,7 @@ class TrackInfo(_Wire):
     milestone: list[dict[str, Any]] = Field(default_factory=list)
 
     @property
-    def normalized(self) -> Normalized:
+    def normalized(self) -> NormalizedStatus:
         s = self.latest_status
         return from_track17(s.status, s.sub_status)
 
@@ -266,7 +266,7 @@ class TrackedParcel(_Wire):
     track_info: TrackInfo | None = None
 
     @property
-    def normalized(self) -> Normalized:
+    def normalized(self) -> NormalizedStatus:
         if self.track_info is None:
             return from_track17("NotFound", "NotFound_Other")
         return self.track_info.normalized

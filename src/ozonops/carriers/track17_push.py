@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic import SecretStr, ValidationError
 
-from ozonops.carriers.taxonomy import Leg, Normalized
+from ozonops.carriers.taxonomy import Leg, NormalizedStatus
 from ozonops.carriers.track17_errors import PushError
 from ozonops.carriers.track17_models import TrackEvent, TrackInfo
 
@@ -61,7 +61,7 @@ class TrackedEvent:
     """One carrier scan in our vocabulary, with 17TRACK's raw sub-status kept."""
 
     at: datetime | None
-    normalized: Normalized
+    normalized: NormalizedStatus
     leg: Leg
     description: str  # English where 17TRACK translated it
     location: str
@@ -76,7 +76,7 @@ class TrackingUpdated:
     track_info: TrackInfo
 
     @property
-    def status(self) -> Normalized:
+    def status(self) -> NormalizedStatus:
         return self.track_info.normalized
 
     @property
