@@ -12,6 +12,8 @@ Prints each figure beside its goal and says MISSED when a goal is not met; exits
   walked page by page through ASGI in process, p50/p99 over at least 200 pages: the first walk
   builds and renders every posting (cold, and its first page alone), the second walks the same
   pages again (warm: postings built, renderings cached).
+- Client read and tracking-number upload files: ``bench/client_read.py`` and
+  ``bench/tracking_file.py`` (checking 100k numbers, reading and writing 100k-row files).
 """
 
 from __future__ import annotations
@@ -154,6 +156,9 @@ def main(argv: list[str] | None = None) -> int:
         "--skip-client-read", action="store_true", help="skip bench/client_read.py (~3 min)"
     )
     parser.add_argument(
+        "--skip-tracking-file", action="store_true", help="skip bench/tracking_file.py (~1 min)"
+    )
+    parser.add_argument(
         "--skip-track17", action="store_true", help="skip bench/track17_refresh.py (~8 min)"
     )
     args = parser.parse_args(argv)
@@ -175,6 +180,14 @@ def main(argv: list[str] | None = None) -> int:
                 missed_client.append(name)
     else:
         missed_client = []
+    if not args.skip_tracking_file:
+        from bench.tracking_file import run as tracking_file
+
+        print(f"\n{'tracking-number upload files':<48} {'figure':>30}   goal")
+        for name, figure, goal in tracking_file():
+            print(f"{name:<48} {figure:>30}   {goal}")
+            if goal.endswith("MISSED"):
+                missed_client.append(name)
     if not args.skip_track17:
         from bench.track17_refresh import run as track17_refresh
 

@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     # Encrypts shop Api-Keys at rest; must be changed outside development.
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET_KEY)
     sync: SyncConfig = SyncConfig()
+    #: Ozon's budget per Client-Id across all methods (ozon-rules.md "API limits").
+    ozon_requests_per_second: int = Field(50, ge=1, le=10_000)
+    #: Share each shop's budget between processes through this Redis (None: per process).
+    redis_url: str | None = None
 
     @field_validator("log_level", mode="before")
     @classmethod

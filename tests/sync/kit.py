@@ -22,7 +22,8 @@ from ozonops.simulator.world import World
 from ozonops.sync import SyncConfig, Syncer
 
 BASE_URL = "https://api-seller.ozon.ru"
-KEYS = KeyBox(SecretStr("sync-tests"))
+KEYS_SECRET = "sync-tests"
+KEYS = KeyBox(SecretStr(KEYS_SECRET))
 #: Shop 0 has Premium Pro (reviews, chats), shop 1 a plain plan: both paths run. The rate
 #: limit is lifted on both sides (tests of the limit set their own); the clock is frozen.
 FAST = 1000

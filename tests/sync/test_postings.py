@@ -33,7 +33,7 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def _expected(truth: dict[str, dict]) -> dict[str, dict]:
+def expected_postings(truth: dict[str, dict]) -> dict[str, dict]:
     return {
         n: {
             "status": t["status"],
@@ -58,18 +58,18 @@ async def test_backfill_then_changes_equal_the_world(db: Database) -> None:
     async with syncer(db, app) as s:
         first = await s.sync(resources=POSTINGS)
         _ok(first)
-        assert stored_postings(db) == _expected(truth_postings(world))
+        assert stored_postings(db) == expected_postings(truth_postings(world))
         assert sum(r.new for r in first) == len(truth_postings(world))
 
         second = await s.sync(resources=POSTINGS)  # nothing moved: nothing new, nothing changed
         _ok(second)
         assert sum(r.new + r.changed for r in second) == 0
-        assert stored_postings(db) == _expected(truth_postings(world))
+        assert stored_postings(db) == expected_postings(truth_postings(world))
 
         world.clock.advance(timedelta(days=2).total_seconds())
         third = await s.sync(resources=POSTINGS)
         _ok(third)
-        assert stored_postings(db) == _expected(truth_postings(world))
+        assert stored_postings(db) == expected_postings(truth_postings(world))
         assert sum(r.changed for r in third) > 0
         assert sum(r.new for r in third) > 0  # two days of orders
     with db.transaction() as s2:
@@ -128,7 +128,7 @@ async def test_faults_during_sync_still_end_exact(db: Database) -> None:
                 else:
                     pytest.fail(f"round {round_}: no clean run in 10 tries: {results}")
                 truth = truth_postings(world)
-                assert stored_postings(db) == _expected(truth), f"round {round_}"
+                assert stored_postings(db) == expected_postings(truth), f"round {round_}"
                 _assert_history_is_observable_truth(db, truth)
                 world.clock.advance(timedelta(hours=19).total_seconds())
     assert app.state.faults.injected, "the faults must really have fired"

@@ -26,7 +26,7 @@ def _nonzero_stock(rows: dict[Any, dict[str, Any]]) -> dict[Any, dict[str, Any]]
     return {k: v for k, v in rows.items() if any(v[f] for f in LEVELS)}
 
 
-async def _assert_store_is_truth(db: Database, app: Any) -> None:
+async def assert_store_is_truth(db: Database, app: Any) -> None:
     world = app.state.world
     with db.transaction() as s:
         shops = {sh.client_id: sh.id for sh in load_shops(s, keys=KEYS)}
@@ -73,7 +73,7 @@ async def test_every_resource_equals_the_world_run_after_run(db: Database) -> No
             assert any(r.new for (_, res), r in first.items() if res == name), (
                 f"{name}: nothing read"
             )
-        await _assert_store_is_truth(db, app)
+        await assert_store_is_truth(db, app)
 
         again = await s.sync()
         moved = {(r.shop, r.resource): r.new + r.changed for r in again if r.new + r.changed}
@@ -84,4 +84,4 @@ async def test_every_resource_equals_the_world_run_after_run(db: Database) -> No
         assert all(r.outcome in ("ok", "unavailable") for r in later.values()), [
             r for r in later.values() if r.error
         ]
-        await _assert_store_is_truth(db, app)
+        await assert_store_is_truth(db, app)

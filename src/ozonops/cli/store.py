@@ -26,6 +26,7 @@ from ozonops.db import (
 )
 from ozonops.errors import OzonOpsError
 from ozonops.log import configure_logging
+from ozonops.ozon import Limiter, memory_limiter, redis_limiter
 from ozonops.sync import RESOURCES, RunResult, Syncer
 
 __all__ = ["db_app", "register", "shops_app"]
@@ -52,6 +53,14 @@ def open_store(settings: Settings, *, migrate: bool = True) -> Database:
     except StoreError as exc:
         common.fail(str(exc))
     return db
+
+
+def limiter_for(settings: Settings) -> Limiter:
+    """One budget per Client-Id: in this process, or shared through Redis when configured."""
+    rate = settings.ozon_requests_per_second
+    if settings.redis_url:
+        return redis_limiter(settings.redis_url, per_second=rate)
+    return memory_limiter(per_second=rate)
 
 
 def import_settings_shops(settings: Settings, db: Database) -> None:
@@ -188,7 +197,11 @@ async def _sync(
     resources: list[str] | None,
 ) -> list[RunResult]:
     syncer = Syncer.open(
-        db, keys=KeyBox(settings.secret_key), base_url=settings.ozon_base_url, config=config
+        db,
+        keys=KeyBox(settings.secret_key),
+        base_url=settings.ozon_base_url,
+        config=config,
+        limiter=limiter_for(settings),
     )
     async with syncer:
         if not syncer.shops:

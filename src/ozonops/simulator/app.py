@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route as StarletteRoute
 
@@ -112,6 +112,8 @@ def create_app(
             return error_response(err)
         except DropConnection:
             return DroppedResponse()
+        except ClientDisconnect:  # the caller went away mid-request: nobody to answer
+            return Response(status_code=499)
         except Exception:  # a handler bug must not crash the server or leak a traceback
             log.exception("simulator handler failed for %s", path)
             return error_response(OzonApiError(500, INTERNAL, "internal error"))

@@ -1,5 +1,9 @@
-"""Static reference data the simulated world is drawn from: places, people, carriers, goods."""
+"""Static reference data the simulated world is drawn from: places, people, carriers, goods.
 
+The check digits are ``ozonops.carriers``' (re-exported here for the simulator's callers).
+"""
+
+from ozonops.carriers import is_valid_rpo, is_valid_s10, rpo_check_digit, s10_check_digit
 from ozonops.simulator.reference.carriers import (
     CARRIERS,
     CARRIERS_BY_CODE,
@@ -57,14 +61,7 @@ from ozonops.simulator.reference.texts import (
     SELLER_REPLY_FOLLOW_UP,
     SELLER_REPLY_THANKS,
 )
-from ozonops.simulator.reference.tracking_numbers import (
-    is_valid_rpo,
-    is_valid_s10,
-    make_tracking_number,
-    matches_format,
-    rpo_check_digit,
-    s10_check_digit,
-)
+from ozonops.simulator.reference.tracking_numbers import make_tracking_number, matches_format
 
 __all__ = [
     "BUYER_MESSAGES",

@@ -1,66 +1,30 @@
 """Make and check tracking numbers in each carrier's format (docs/carriers.md §1).
 
-Generation is a pure function of the carrier and an integer serial, so a seeded world gets the
-same numbers every run. Distinct serials below the format's capacity give distinct numbers.
+The check digits themselves live in ``ozonops.carriers`` (one implementation for the product
+and the simulator). Generation is a pure function of the carrier and an integer serial, so a
+seeded world gets the same numbers every run. Distinct serials below the format's capacity
+give distinct numbers.
 """
 
 from __future__ import annotations
 
 import re
 
+from ozonops.carriers import is_valid_rpo, is_valid_s10, rpo_check_digit, s10_check_digit
 from ozonops.simulator.reference.carriers import Carrier, TrackingFormat
 
-_S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
-_S10 = re.compile(r"^([A-Z]{2})(\d{8})(\d)([A-Z]{2})$")
-_RPO = re.compile(r"^\d{14}$")
 _PATTERNS: dict[TrackingFormat, re.Pattern[str]] = {
-    "s10": _S10,
+    "s10": re.compile(r"^([A-Z]{2})(\d{8})(\d)([A-Z]{2})$"),
     "yunexpress": re.compile(r"^YT\d{16}$"),
     "cainiao_lp": re.compile(r"^LP00\d{12}$"),
     "sf": re.compile(r"^SF\d{13}$"),
     "jt": re.compile(r"^JT\d{13}$"),
-    "digits14": _RPO,
+    "digits14": re.compile(r"^\d{14}$"),
     "opaque": re.compile(r"^[A-Z0-9]{5,50}$"),
 }
 
 # Default accepting office for Russian Post numbers: Moscow main post office.
 DEFAULT_RPO_OFFICE = "101000"
-
-
-def s10_check_digit(serial8: str) -> int:
-    """UPU S10 check digit of an 8-digit serial (carriers.md §1.1)."""
-    if len(serial8) != 8 or not serial8.isdigit():
-        raise ValueError(f"S10 serial must be 8 digits, got {serial8!r}")
-    total = sum(int(d) * w for d, w in zip(serial8, _S10_WEIGHTS, strict=True))
-    check = 11 - total % 11
-    if check == 10:
-        return 0
-    if check == 11:
-        return 5
-    return check
-
-
-def is_valid_s10(number: str) -> bool:
-    """True if ``number`` is a well-formed S10 identifier with the right check digit."""
-    match = _S10.match(number)
-    if match is None:
-        return False
-    return s10_check_digit(match.group(2)) == int(match.group(3))
-
-
-def rpo_check_digit(first13: str) -> int:
-    """Check digit of a 14-digit Russian Post RPO number (weights 3,1,3,...; §1.8)."""
-    if len(first13) != 13 or not first13.isdigit():
-        raise ValueError(f"RPO prefix must be 13 digits, got {first13!r}")
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(first13))
-    return (10 - total % 10) % 10
-
-
-def is_valid_rpo(number: str) -> bool:
-    """True if ``number`` is 14 digits whose last digit is the RPO check digit."""
-    if _RPO.match(number) is None:
-        return False
-    return rpo_check_digit(number[:13]) == int(number[13])
 
 
 def matches_format(carrier: Carrier, number: str) -> bool:
