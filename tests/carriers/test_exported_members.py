@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import types
+
 import ozonops.carriers as carriers
 
 EXPECTED = {
@@ -60,8 +62,10 @@ def test_every_exported_name_exists_and_belongs_to_the_package() -> None:
     for name in carriers.__all__:
         member = getattr(carriers, name)
         module = getattr(member, "__module__", None) or getattr(member, "__name__", "")
-        if isinstance(member, (int, tuple)) or type(member).__name__ == "mappingproxy":
-            continue  # constants carry no module; they are checked by name above
+        if isinstance(member, (int, tuple, types.UnionType)) or (
+            type(member).__name__ == "mappingproxy"
+        ):
+            continue  # constants and union aliases carry no module; checked by name above
         assert module.startswith("ozonops.carriers"), name
 
 
