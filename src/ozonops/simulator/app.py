@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route as StarletteRoute
 
 from ozonops.ozon.spec import default_validator
-from ozonops.simulator import control, webhooks
+from ozonops.simulator import control, track17, webhooks
 from ozonops.simulator import routes as _routes  # noqa: F401  (registers every handler)
 from ozonops.simulator.config import SimConfig
 from ozonops.simulator.errors import (
@@ -118,14 +118,18 @@ def create_app(
             log.exception("simulator handler failed for %s", path)
             return error_response(OzonApiError(500, INTERNAL, "internal error"))
 
+    tracker = track17.service_for(world)
+    pusher = track17.pusher_for(world)
     routes = [
         *control.routes(world, faults=faults, limiter=limiter),
+        *track17.control_routes(tracker, pusher),
+        *track17.routes(tracker, faults=faults),  # 17TRACK's API under /17track
         StarletteRoute("/{path:path}", ozon_endpoint, methods=["GET", "POST", "PUT", "DELETE"]),
     ]
     app = Starlette(
         routes=routes,
         middleware=[Middleware(DropConnectionMiddleware)],
-        lifespan=webhooks.lifespan(world),
+        lifespan=webhooks.lifespan(world, also=[pusher.run]),
     )
     app.state.world = world
     app.state.faults = faults

@@ -35,7 +35,7 @@ import ssl
 import time
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -142,7 +142,38 @@ class ShopHooks:
         }
 
 
-class WebhookDispatcher:
+class PushLoop:
+    """A push loop: :meth:`_tick` (find what is due, deliver it) every ``tick_s`` real seconds,
+    one tick at a time, over one shared HTTP client. The simulated 17TRACK's pushes use it too."""
+
+    def __init__(self, *, timeout_s: float) -> None:
+        self.timeout_s = timeout_s
+        self._lock = asyncio.Lock()
+
+    async def run(self, tick_s: float = TICK_S) -> None:
+        async with push_client(self.timeout_s) as client:
+            while True:
+                try:
+                    await self.dispatch_once(client)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # one bad tick must not stop the pushes
+                    log.exception("push dispatch failed")
+                await asyncio.sleep(tick_s)
+
+    async def dispatch_once(self, client: httpx.AsyncClient | None = None) -> int:
+        """Scan for changes and deliver what is due; returns the number of attempts made."""
+        async with self._lock:
+            if client is None:
+                async with push_client(self.timeout_s) as own:
+                    return await self._tick(own)
+            return await self._tick(client)
+
+    async def _tick(self, client: httpx.AsyncClient) -> int:
+        raise NotImplementedError
+
+
+class WebhookDispatcher(PushLoop):
     """Finds world changes and pushes them to the shops' URLs (see module docstring)."""
 
     def __init__(
@@ -153,12 +184,11 @@ class WebhookDispatcher:
         slow_threshold_s: float = 5.0,
         ping_interval_s: float = PING_INTERVAL_S,
     ) -> None:
+        super().__init__(timeout_s=timeout_s)
         self.world = world
-        self.timeout_s = timeout_s
         self.slow_threshold_s = slow_threshold_s
         self.ping_interval_s = ping_interval_s
         self.shops: dict[int, ShopHooks] = {s.index: ShopHooks() for s in world.shops}
-        self._lock = asyncio.Lock()
 
     # --- configuration ----------------------------------------------------------------------
     def configure(self, shop: Shop, url: str | None) -> ShopHooks:
@@ -205,25 +235,6 @@ class WebhookDispatcher:
                     hooks.active[p.posting_number] = p
 
     # --- the loop ---------------------------------------------------------------------------
-    async def run(self, tick_s: float = TICK_S) -> None:
-        async with httpx.AsyncClient(timeout=self.timeout_s, verify=_ssl_context()) as client:
-            while True:
-                try:
-                    await self.dispatch_once(client)
-                except asyncio.CancelledError:
-                    raise
-                except Exception:  # one bad tick must not stop the pushes
-                    log.exception("webhook dispatch failed")
-                await asyncio.sleep(tick_s)
-
-    async def dispatch_once(self, client: httpx.AsyncClient | None = None) -> int:
-        """Scan for changes and deliver what is due; returns the number of attempts made."""
-        async with self._lock:
-            if client is None:
-                async with httpx.AsyncClient(timeout=self.timeout_s, verify=_ssl_context()) as own:
-                    return await self._tick(own)
-            return await self._tick(client)
-
     async def _tick(self, client: httpx.AsyncClient) -> int:
         now = self.world.now()
         sent = 0
@@ -380,8 +391,13 @@ def _may_change(p: Posting, since: datetime) -> bool:
     return not p.autopilot and last.status not in FINAL
 
 
+def push_client(timeout_s: float) -> httpx.AsyncClient:
+    """The HTTP client pushes go out with (the SSL context built once)."""
+    return httpx.AsyncClient(timeout=timeout_s, verify=ssl_context())
+
+
 @functools.cache
-def _ssl_context() -> ssl.SSLContext:
+def ssl_context() -> ssl.SSLContext:
     """Built once: a fresh context per client costs tens of milliseconds."""
     return httpx.create_ssl_context()
 
@@ -436,17 +452,23 @@ def dispatcher_for(world: World) -> WebhookDispatcher:
     return d
 
 
-def lifespan(world: World) -> Callable[[Any], AbstractAsyncContextManager[None]]:
-    """A Starlette lifespan that runs the world's dispatcher while the app serves."""
+def lifespan(
+    world: World, *, also: Sequence[Callable[[], Coroutine[Any, Any, None]]] = ()
+) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """A Starlette lifespan that runs the world's dispatcher (and the loops in ``also``, e.g.
+    the simulated 17TRACK's pushes) while the app serves."""
 
     @asynccontextmanager
     async def run(app: Any) -> AsyncIterator[None]:
-        task = asyncio.create_task(dispatcher_for(world).run())
+        tasks = [asyncio.create_task(dispatcher_for(world).run())]
+        tasks += [asyncio.create_task(loop()) for loop in also]
         try:
             yield
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     return run

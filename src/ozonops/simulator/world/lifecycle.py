@@ -387,8 +387,14 @@ def _gate_deadline(posting: Posting, gate: str, last: Event | None) -> tuple[dat
     return None
 
 
-def realize(posting: Posting) -> list[Event]:
-    """Turn the plan plus the seller's actions into the timeline (see module docstring)."""
+def realize(posting: Posting, *, ignore_gates: frozenset[str] = frozenset()) -> list[Event]:
+    """Turn the plan plus the seller's actions into the timeline (see module docstring).
+
+    ``ignore_gates`` names gates that do not hold the parcel up: their steps happen at the
+    planned time whatever the seller does. The carrier's own view of an rFBS parcel uses it
+    (``simulator/track17``): the seller only *reports* last mile and delivery to Ozon, the
+    parcel moves anyway.
+    """
     base = posting.in_process_at
     events: list[Event] = []
     if posting.autopilot and posting.cancelled_at is None:
@@ -429,7 +435,7 @@ def realize(posting: Posting) -> list[Event]:
         planned = base + timedelta(seconds=step.offset_s)
         at = planned + shift
         gate = step.gate
-        if gate is not None and not posting.autopilot:
+        if gate is not None and not posting.autopilot and gate.lstrip("?") not in ignore_gates:
             name = gate.lstrip("?")
             times = posting.actions.get(name, [])
             k = used.get(name, 0)

@@ -249,6 +249,7 @@ def set_tracking_number(
         raise ActionRefused("HAS_INCORRECT_STATUS")
     p.tracking_number = number
     p.tracking_set_at = now
+    world.by_tracking_number[number] = p
     world.touch(p)  # no timeline change (no refresh), but the posting reads differently
 
 

@@ -129,6 +129,9 @@ class World:
         self._postings: OrderedDict[int, Posting] = OrderedDict()  # LRU of built postings
         self._pinned: dict[int, Posting] = {}  # changed by the seller: kept for good
         self._splits: dict[str, Posting] = {}
+        # Tracking numbers the seller set through the API -> their posting (the carriers'
+        # view, ``simulator/track17``, finds parcels by them).
+        self.by_tracking_number: dict[str, Posting] = {}
 
     # --- time -------------------------------------------------------------------------------
     def now(self) -> datetime:
