@@ -150,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-client-read", action="store_true", help="skip bench/client_read.py (~3 min)"
     )
+    parser.add_argument(
+        "--skip-webhook", action="store_true", help="skip bench/webhook_receiver.py (~1 min)"
+    )
     args = parser.parse_args(argv)
     rows: list[Row] = []
     if not args.skip_world:
@@ -169,6 +172,14 @@ def main(argv: list[str] | None = None) -> int:
                 missed_client.append(name)
     else:
         missed_client = []
+    if not args.skip_webhook:
+        from bench.webhook_receiver import run as webhook_receiver
+
+        print(f"\n{'webhook receiver (own process, load from another)':<52} {'figure':>30}   goal")
+        for name, figure, goal in webhook_receiver():
+            print(f"{name:<52} {figure:>30}   {goal}")
+            if goal.endswith("MISSED"):
+                missed_client.append(name)
     missed = [r.name for r in rows if r.goal is not None and r.value > r.goal] + missed_client
     print("\nMISSED: " + "; ".join(missed) if missed else "\nall goals met")
     return 0

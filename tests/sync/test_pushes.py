@@ -106,9 +106,11 @@ def _find(world: World, number: str) -> Any:
 @contextmanager
 def pushing(db: Database, app: Any, **push: Any) -> Iterator[tuple[str, str]]:
     """The simulator and the receiver, each on its own socket; yields their base URLs."""
-    with serve(app, lifespan="off", ws="none", date_header=False) as sim_url:
-        with served(receiver_app(db, **push)) as rx_url:
-            yield sim_url, rx_url
+    with (
+        serve(app, lifespan="off", ws="none", date_header=False) as sim_url,
+        served(receiver_app(db, **push)) as rx_url,
+    ):
+        yield sim_url, rx_url
 
 
 async def configure(db: Database, sim_url: str, rx_url: str, world: World) -> None:

@@ -11,11 +11,15 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
 
 import ozonops
 from ozonops.config import Settings
 from ozonops.db import Database
+from ozonops.web.errors import error_body
 from ozonops.web.inbox import MAX_BATCH, InboxWriter
 from ozonops.web.receiver import PushReceiver
 from ozonops.web.routes import push_router
@@ -63,4 +67,19 @@ def create_app(
     app.state.inbox = inbox
     app.state.push_receiver = PushReceiver(db=db, settings=settings.push, inbox=inbox)
     app.include_router(push_router)
+    app.add_exception_handler(HTTPException, _push_errors)
     return app
+
+
+async def _push_errors(request: Request, exc: Exception) -> Response:
+    """Ozon gets the spec's error body on its paths (a wrong method, a URL cut short)."""
+    assert isinstance(exc, HTTPException)
+    if request.url.path.startswith("/ozon/push"):
+        message = "no shop has this push URL" if exc.status_code == 404 else str(exc.detail)
+        return Response(
+            error_body("ERROR_UNKNOWN", message),
+            exc.status_code,
+            headers=exc.headers,
+            media_type="application/json",
+        )
+    return await http_exception_handler(request, exc)

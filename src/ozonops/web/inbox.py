@@ -10,6 +10,9 @@ grow by themselves.
 A row whose ``(shop_id, dedupe_key)`` is already stored is skipped (``ON CONFLICT DO
 NOTHING``): a duplicate is acknowledged like the first delivery and never stored twice. When a
 batch fails, its rows are written one by one, so one bad row fails alone.
+
+The thread keeps one connection of its own (a session and a pool checkout per batch cost more
+than the insert on PostgreSQL); after an error it is dropped and the next batch opens another.
 """
 
 from __future__ import annotations
@@ -24,7 +27,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ozonops.db import Database, insert_missing
+from sqlalchemy import Connection, Insert
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ozonops.db import Database
 from ozonops.db.tables import InboxPush
 
 __all__ = ["InboxRow", "InboxWriter"]
@@ -103,6 +109,12 @@ class InboxWriter:
         self.rows = 0
         self._queue: queue.SimpleQueue[_Waiting | object] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
+        self._conn: Connection | None = None
+        table = InboxPush.__table__
+        build = postgresql.insert if db.dialect == "postgresql" else sqlite.insert
+        self._insert: Insert = build(table).on_conflict_do_nothing(  # type: ignore[arg-type]
+            index_elements=["shop_id", "dedupe_key"]
+        )
 
     def start(self) -> None:
         if self._thread is None:
@@ -143,11 +155,21 @@ class InboxWriter:
                     break
                 batch.append(item)
             self._commit([w for w in batch if isinstance(w, _Waiting)])
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def _write(self, rows: list[InboxRow]) -> None:
         unique = list({(r.shop_id, r.dedupe_key): r.values() for r in reversed(rows)}.values())
-        with self.db.transaction() as session:
-            insert_missing(session, InboxPush, unique, key=["shop_id", "dedupe_key"])
+        if self._conn is None:
+            self._conn = self.db.engine.connect()
+        try:
+            with self._conn.begin():
+                self._conn.execute(self._insert, unique)
+        except Exception:
+            self._conn.close()
+            self._conn = None
+            raise
 
     def _commit(self, batch: list[_Waiting]) -> None:
         try:
