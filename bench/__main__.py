@@ -161,6 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-track17", action="store_true", help="skip bench/track17_refresh.py (~8 min)"
     )
+    parser.add_argument(
+        "--skip-webhook", action="store_true", help="skip bench/webhook_receiver.py (~1 min)"
+    )
     args = parser.parse_args(argv)
     rows: list[Row] = []
     if not args.skip_world:
@@ -194,6 +197,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{'17TRACK refresh (simulator in its own process)':<44} {'figure':>34}   goal")
         for name, figure, goal in track17_refresh():
             print(f"{name:<44} {figure:>34}   {goal}")
+            if goal.endswith("MISSED"):
+                missed_client.append(name)
+    if not args.skip_webhook:
+        from bench.webhook_receiver import run as webhook_receiver
+
+        print(f"\n{'webhook receiver (own process, load from another)':<52} {'figure':>30}   goal")
+        for name, figure, goal in webhook_receiver():
+            print(f"{name:<52} {figure:>30}   {goal}")
             if goal.endswith("MISSED"):
                 missed_client.append(name)
     missed = [r.name for r in rows if r.goal is not None and r.value > r.goal] + missed_client

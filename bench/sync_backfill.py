@@ -110,7 +110,7 @@ async def _one_store(url: str, base: str, shop: tuple[str, str]) -> list[Row]:
     rss0 = _rss_mb()
     syncer = Syncer.open(db, keys=KEYS, base_url=base, config=SyncConfig(backfill_days=91))
     async with syncer:
-        seconds, calls, written, retries = await _cycle(syncer)
+        seconds, calls, _written, retries = await _cycle(syncer)
         with db.transaction() as s:
             stored = s.scalar(select(func.count()).select_from(Posting)) or 0
         kind = db.dialect
@@ -125,7 +125,8 @@ async def _one_store(url: str, base: str, shop: tuple[str, str]) -> list[Row]:
             )
         )
         for label, advance in (("1 hour", 3600), ("1 day", 86_400)):
-            httpx.post(f"{base}/_sim/clock", json={"advance_seconds": advance}, timeout=30)
+            async with httpx.AsyncClient(timeout=30) as control:
+                await control.post(f"{base}/_sim/clock", json={"advance_seconds": advance})
             seconds, calls, changed, _ = await _cycle(syncer)
             floor = math.ceil(changed / PAGE) + 2
             rows.append(

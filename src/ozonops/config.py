@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     HttpUrl,
@@ -19,7 +21,15 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["PLACEHOLDER_SECRET_KEY", "Settings", "ShopCredentials", "SyncConfig", "load_settings"]
+__all__ = [
+    "OZON_PUSH_NETWORKS",
+    "PLACEHOLDER_SECRET_KEY",
+    "PushSettings",
+    "Settings",
+    "ShopCredentials",
+    "SyncConfig",
+    "load_settings",
+]
 
 PLACEHOLDER_SECRET_KEY = "changethis"
 
@@ -73,6 +83,39 @@ class SyncConfig(BaseModel):
     accrual_lag_days: int = Field(3, ge=0, le=30)
 
 
+#: Where Ozon sends pushes from (spec tag ``push_start``).
+OZON_PUSH_NETWORKS = ("195.34.21.0/24", "185.73.192.0/22", "91.223.93.0/24")
+
+
+def _network(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return ip_network(value.strip())
+    except ValueError as exc:
+        raise ValueError(
+            f"{value!r} is not an IP network ({exc}); use e.g. 195.34.21.0/24, 10.0.0.5 "
+            "or 2001:db8::/32"
+        ) from None
+
+
+Network = Annotated[IPv4Network | IPv6Network, BeforeValidator(_network)]
+
+
+class PushSettings(BaseModel):
+    """The push receiver (``OZONOPS_PUSH__*``; lists as JSON, e.g. ``'["10.0.0.1/32"]'``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    #: Pushes are taken only from these sources; Ozon's published ranges by default.
+    allowed_networks: tuple[Network, ...] = tuple(IPv4Network(n) for n in OZON_PUSH_NETWORKS)
+    #: Reverse proxies in front of the receiver: from these peers, X-Forwarded-For names the
+    #: source. Empty: the header is ignored (anyone could write it).
+    trusted_proxies: tuple[Network, ...] = ()
+    #: Larger bodies are refused with 413 (Ozon's pushes are a few hundred bytes).
+    max_body_bytes: int = Field(1024 * 1024, ge=1024, le=64 * 1024 * 1024)
+
+
 class Settings(BaseSettings):
     """Validated settings; build with :func:`load_settings`, never at import.
 
@@ -103,6 +146,7 @@ class Settings(BaseSettings):
     ozon_requests_per_second: int = Field(50, ge=1, le=10_000)
     #: Share each shop's budget between processes through this Redis (None: per process).
     redis_url: str | None = None
+    push: PushSettings = PushSettings()
 
     @field_validator("log_level", mode="before")
     @classmethod

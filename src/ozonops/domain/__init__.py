@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 from ozonops.domain.history import Observation, StatusEntry, merge_observation
+from ozonops.domain.pushes import (
+    PING,
+    PUSH_TYPES,
+    PushInvalid,
+    PushMessage,
+    PushType,
+    parse_time,
+    read_push,
+    state_news,
+)
 from ozonops.domain.statuses import (
     FBO_PUSH_STATES,
     FBS_PUSH_STATES,
@@ -16,10 +26,18 @@ __all__ = [
     "FBO_PUSH_STATES",
     "FBS_PUSH_STATES",
     "FINAL_STATUSES",
+    "PING",
+    "PUSH_TYPES",
     "Observation",
+    "PushInvalid",
+    "PushMessage",
+    "PushType",
     "StatusEntry",
     "is_final",
     "merge_observation",
+    "parse_time",
     "push_state",
+    "read_push",
+    "state_news",
     "status_of_push_state",
 ]

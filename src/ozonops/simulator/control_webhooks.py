@@ -6,6 +6,10 @@
   counts, queue length and the recent attempts.
 - ``POST /_sim/webhooks/resume`` ``{"client_id": "..."}``: lift a suspension (as re-confirming
   the URL in the cabinet would).
+- ``PUT /_sim/webhooks/delivery`` ``{"loss_rate": 0.1, "duplicate_rate": 0.2, "reorder_rate":
+  0.3, "seed": 1}`` (each optional, rates 0..1, all shops): lose, re-send and reorder pushes
+  (``webhooks.DeliveryFaults``); ``{}`` turns them off. The answer and ``GET`` show the rates
+  and how many pushes each fault hit, under ``delivery``.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from ozonops.simulator.webhooks import dispatcher_for
+from ozonops.simulator.webhooks import DeliveryFaults, dispatcher_for
 from ozonops.simulator.world import Shop, World
 
 
@@ -37,10 +41,11 @@ def routes(world: World) -> list[Route]:
 
     def _all() -> dict[str, Any]:
         return {
+            "delivery": dispatcher.delivery.status(),
             "shops": [
                 {"client_id": s.client_id, **dispatcher.shops[s.index].status()}
                 for s in world.shops
-            ]
+            ],
         }
 
     async def webhooks(request: Request) -> Response:
@@ -63,7 +68,35 @@ def routes(world: World) -> list[Route]:
         dispatcher.resume(shop)
         return JSONResponse(_all())
 
+    async def delivery(request: Request) -> Response:
+        try:
+            body = await request.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return JSONResponse({"error": "expected a JSON object"}, 400)
+        unknown = sorted(set(body) - {"loss_rate", "duplicate_rate", "reorder_rate", "seed"})
+        if unknown:
+            return JSONResponse({"error": f"unknown field(s) {unknown}"}, 400)
+        rates: dict[str, float] = {}
+        for name in ("loss_rate", "duplicate_rate", "reorder_rate"):
+            value = body.get(name, 0.0)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+                return JSONResponse({"error": f"{name} must be a number from 0 to 1"}, 400)
+            rates[name] = float(value)
+        seed = body.get("seed", 0)
+        if isinstance(seed, bool) or not isinstance(seed, int):
+            return JSONResponse({"error": "seed must be an integer"}, 400)
+        dispatcher.delivery = DeliveryFaults(
+            loss_rate=rates["loss_rate"],
+            duplicate_rate=rates["duplicate_rate"],
+            reorder_rate=rates["reorder_rate"],
+            seed=seed,
+        )
+        return JSONResponse(_all())
+
     return [
         Route("/_sim/webhooks", webhooks, methods=["GET", "PUT"]),
+        Route("/_sim/webhooks/delivery", delivery, methods=["PUT"]),
         Route("/_sim/webhooks/resume", resume, methods=["POST"]),
     ]

@@ -23,6 +23,12 @@ cancellations (TYPE_POSTING_CANCELLED says it), nor when the push state does not
 (e.g. a customs hold under ``posting_on_way_to_city``). TYPE_DELIVERY_DATE_CHANGED is sent
 when a customs hold or a stall starts, moving the promised window by the hold's or the stall's
 length; the posting methods keep showing the original window.
+
+Delivery faults (``PUT /_sim/webhooks/delivery``, :class:`DeliveryFaults`) make Ozon's
+delivery go wrong on purpose, for the receiver's tests: a push may be **lost** (never sent,
+counted ``lost``), **held back** one to three ticks so later pushes overtake it (``reordered``;
+due pushes are then also sent in shuffled order), or **sent again** after it was acknowledged
+(``duplicated``). Pings are left alone. The choices come from a seeded RNG.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ import asyncio
 import contextlib
 import functools
 import logging
+import random
+import socket
 import ssl
 import time
 import weakref
@@ -71,12 +79,15 @@ FINAL = ("delivered", "cancelled")
 
 
 # --- per-shop delivery state ---------------------------------------------------------------------
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Push:
     payload: dict[str, Any]
     at: datetime  # when the change happened (simulated)
     next_at: datetime  # when the next attempt is due (simulated)
     attempts: int = 0
+    hold: int = 0  # ticks to wait before sending (a delivery fault)
+    faulted: bool = False  # the delivery faults had their say on it
+    copy: bool = False  # a second delivery (a delivery fault)
 
     @property
     def message_type(self) -> str:
@@ -103,6 +114,63 @@ class Attempt:
             "elapsed_ms": self.elapsed_ms,
             "error": self.error,
         }
+
+
+@dataclass(slots=True)
+class DeliveryFaults:
+    """Ozon's delivery going wrong on purpose (see the module docstring); rates are 0..1."""
+
+    loss_rate: float = 0.0
+    duplicate_rate: float = 0.0
+    reorder_rate: float = 0.0
+    seed: int = 0
+    lost: int = 0
+    duplicated: int = 0
+    reordered: int = 0
+    rng: random.Random = field(default_factory=random.Random)
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "loss_rate": self.loss_rate,
+            "duplicate_rate": self.duplicate_rate,
+            "reorder_rate": self.reorder_rate,
+            "seed": self.seed,
+            "lost": self.lost,
+            "duplicated": self.duplicated,
+            "reordered": self.reordered,
+        }
+
+    def before_send(self, push: Push) -> bool:
+        """False when ``push`` is not sent this tick (lost, or held back)."""
+        if push.hold > 0:
+            push.hold -= 1
+            return False
+        if push.faulted or push.message_type == "TYPE_PING":
+            return True
+        push.faulted = True
+        if self.loss_rate and self.rng.random() < self.loss_rate:
+            push.hold = -1  # lost: the caller drops it
+            self.lost += 1
+            return False
+        if self.reorder_rate and self.rng.random() < self.reorder_rate:
+            push.hold = self.rng.randint(1, 3)
+            self.reordered += 1
+            return False
+        return True
+
+    def again(self, push: Push, now: datetime) -> Push | None:
+        """A second delivery of an acknowledged ``push``, sometimes."""
+        if push.message_type == "TYPE_PING" or not self.duplicate_rate:
+            return None
+        if push.copy or self.rng.random() >= self.duplicate_rate:
+            return None
+        self.duplicated += 1
+        return Push(
+            push.payload, push.at, now, hold=self.rng.randint(0, 2), faulted=True, copy=True
+        )
 
 
 @dataclass(slots=True)
@@ -189,6 +257,7 @@ class WebhookDispatcher(PushLoop):
         self.slow_threshold_s = slow_threshold_s
         self.ping_interval_s = ping_interval_s
         self.shops: dict[int, ShopHooks] = {s.index: ShopHooks() for s in world.shops}
+        self.delivery = DeliveryFaults()
 
     # --- configuration ----------------------------------------------------------------------
     def configure(self, shop: Shop, url: str | None) -> ShopHooks:
@@ -260,14 +329,24 @@ class WebhookDispatcher(PushLoop):
         self, shop: Shop, hooks: ShopHooks, client: httpx.AsyncClient, now: datetime
     ) -> int:
         due = sorted((p for p in hooks.queue if p.next_at <= now), key=lambda p: p.next_at)
+        faults = self.delivery
+        if faults.reorder_rate:
+            faults.rng.shuffle(due)
         sent = 0
         for push in due[:MAX_SENDS_PER_TICK]:
             if hooks.suspended or hooks.url is None:
                 break
+            if not faults.before_send(push):
+                if push.hold < 0:
+                    hooks.queue.remove(push)
+                continue
             sent += 1
             ok = await self._attempt(hooks, client, push, now)
             if ok:
                 hooks.queue.remove(push)
+                again = faults.again(push, now)
+                if again is not None:
+                    hooks.queue.append(again)
             elif push.attempts > len(RETRY_GAPS_S):
                 hooks.queue.remove(push)
                 hooks.dropped += 1
@@ -392,8 +471,13 @@ def _may_change(p: Posting, since: datetime) -> bool:
 
 
 def push_client(timeout_s: float) -> httpx.AsyncClient:
-    """The HTTP client pushes go out with (the SSL context built once)."""
-    return httpx.AsyncClient(timeout=timeout_s, verify=ssl_context())
+    """The HTTP client pushes go out with (the SSL context built once). TCP_NODELAY: httpx
+    writes a request's headers and body apart, and Nagle's algorithm would hold the body back
+    until the receiver's delayed ACK (~40 ms a push on Linux)."""
+    transport = httpx.AsyncHTTPTransport(
+        verify=ssl_context(), socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+    )
+    return httpx.AsyncClient(timeout=timeout_s, transport=transport)
 
 
 @functools.cache

@@ -21,7 +21,7 @@ from ozonops.db.tables import Posting, PostingItem, PostingTracking, StatusHisto
 from ozonops.domain import StatusEntry, merge_observation, push_state
 from ozonops.sync.mapping.postings import PostingRows
 
-__all__ = ["Counts", "apply_states", "chunks", "write_postings"]
+__all__ = ["Counts", "apply_states", "chunks", "merge_states", "write_postings"]
 
 #: Posting numbers per ``IN (...)``: well under SQLite's 32,766 variables and PG's plans.
 IN_CHUNK = 500
@@ -207,13 +207,14 @@ def write_postings(
     return counts
 
 
-def apply_states(
+def merge_states(
     session: Session, *, news: Sequence[tuple[str, StatusEntry]], fbo: dict[str, bool]
-) -> tuple[int, list[str]]:
+) -> tuple[list[bool], list[str]]:
     """Merge pushed states (posting number, entry) into known postings' histories.
 
-    Returns how many entries changed and the posting numbers the store does not hold yet
-    (the caller reads those postings from Ozon first). A posting's row follows its history.
+    Returns, per piece of news in order, whether it changed the history, and the posting
+    numbers the store does not hold yet (the caller reads those postings from Ozon first; their
+    news is left out). A posting's row follows its history.
     """
     numbers = sorted({n for n, _ in news})
     present: set[str] = set()
@@ -222,16 +223,17 @@ def apply_states(
             session.scalars(select(Posting.posting_number).where(Posting.posting_number.in_(part)))
         )
     histories = _histories(session, [n for n in numbers if n in present])
-    changed: set[str] = set()
-    merged = 0
+    touched: set[str] = set()
+    changed: list[bool] = []
     for number, entry in news:
-        if number not in present:
-            continue
-        if _merge(session, histories[number], entry, fbo=fbo.get(number, False), number=number):
-            merged += 1
-            changed.add(number)
+        moved = number in present and _merge(
+            session, histories[number], entry, fbo=fbo.get(number, False), number=number
+        )
+        changed.append(moved)
+        if moved:
+            touched.add(number)
     session.flush()
-    for number in changed:
+    for number in touched:
         last = histories[number][-1]
         session.execute(
             update(Posting)
@@ -239,4 +241,12 @@ def apply_states(
             .values(status=last.status, substatus=last.substatus, status_at=last.at)
         )
     missing = [n for n in numbers if n not in present]
-    return merged, missing
+    return changed, missing
+
+
+def apply_states(
+    session: Session, *, news: Sequence[tuple[str, StatusEntry]], fbo: dict[str, bool]
+) -> tuple[int, list[str]]:
+    """:func:`merge_states`, counted: how many entries changed, and the missing postings."""
+    changed, missing = merge_states(session, news=news, fbo=fbo)
+    return sum(changed), missing
