@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 from ozonops.db import Database
 from ozonops.db.tables import InboxPush, Shop
 from ozonops.domain import push_state
-from ozonops.simulator.webhooks import dispatcher_for
+from ozonops.simulator.webhooks import dispatcher_for, push_client
 from ozonops.simulator.world import World
 from ozonops.sync import PushProcessor, Syncer
 from tests.live import serve
@@ -130,7 +130,7 @@ async def deliver(
     """Move the world on in steps; after each, the dispatcher sends until its queues are
     empty, and ``proc`` (if given) applies what came."""
     d = dispatcher_for(world)
-    async with d.client() as client:
+    async with push_client(d.timeout_s) as client:
         for _ in range(int(days * 24 / step_hours)):
             world.clock.advance(step_hours * 3600)
             for _tick in range(50):
