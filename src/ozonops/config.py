@@ -147,6 +147,11 @@ class Settings(BaseSettings):
     #: Share each shop's budget between processes through this Redis (None: per process).
     redis_url: str | None = None
     push: PushSettings = PushSettings()
+    #: Where ``ozonops run`` serves the web app (the push receiver, later the dashboard).
+    web_host: str = "127.0.0.1"
+    web_port: int = Field(8901, ge=0, le=65535)
+    #: The address Ozon reaches the web app at (shown in push URLs), e.g. https://ops.example.com
+    public_url: Annotated[str, AfterValidator(_http_url)] | None = None
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 from starlette.applications import Starlette
@@ -18,7 +19,7 @@ from typer.testing import CliRunner
 
 from ozonops.cli.app import app
 from ozonops.db import Database
-from ozonops.db.tables import Posting
+from ozonops.db.tables import InboxPush, Posting, Shop, SyncRun
 from tests.live import serve
 from tests.sync.kit import make_app
 
@@ -96,7 +97,8 @@ def test_demo_runs_the_whole_system_until_ctrl_c(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OZONOPS_")}
     env["OZONOPS_DATABASE_URL"] = f"sqlite:///{tmp_path / 'demo.db'}"
     log = tmp_path / "demo.log"
-    args = ["--port", str(sock_port), "--orders-per-day", "30", "--history-days", "10"]
+    args = ["--port", str(sock_port), "--web-port", str(_free_port())]
+    args += ["--orders-per-day", "60", "--history-days", "10", "--speed", "600"]
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "ozonops", "demo", *args, "--every", "2s"],
@@ -110,7 +112,11 @@ def test_demo_runs_the_whole_system_until_ctrl_c(tmp_path: Path) -> None:
             assert proc.poll() is None, log.read_text()
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
-        time.sleep(3)  # a round of the scheduler
+        db = Database(env["OZONOPS_DATABASE_URL"])
+        while _pushes(db) == 0:  # the simulated Ozon pushes to the receiver; they are applied
+            assert proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
     finally:
         proc.send_signal(signal.SIGINT)
         code = proc.wait(30)
@@ -118,9 +124,21 @@ def test_demo_runs_the_whole_system_until_ctrl_c(tmp_path: Path) -> None:
     assert code == 0, text
     assert "stopped · 已停止" in text
     assert "Traceback" not in text
-    db = Database(env["OZONOPS_DATABASE_URL"])
     with db.transaction() as s:
         assert (s.scalar(select(func.count()).select_from(Posting)) or 0) > 100
+
+
+def _pushes(db: Database) -> int:
+    """Pushes the receiver stored and the processor applied."""
+    with db.transaction() as s:
+        return (
+            s.scalar(
+                select(func.count())
+                .select_from(InboxPush)
+                .where(InboxPush.processed_at.is_not(None))
+            )
+            or 0
+        )
 
 
 def _free_port() -> int:
@@ -130,3 +148,52 @@ def _free_port() -> int:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
+
+
+def test_run_syncs_on_schedule_and_serves_the_push_receiver(
+    sim: tuple[Starlette, str], env: dict[str, str], tmp_path: Path
+) -> None:
+    simulator, url = sim
+    shop = simulator.state.world.shops[0]
+    added = runner.invoke(
+        app,
+        ["shops", "add", "main", "--client-id", shop.client_id, "--base-url", url],
+        input=f"{shop.api_key}\n",
+    )
+    assert added.exit_code == 0, added.output
+    web_port = _free_port()
+    log = tmp_path / "run.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ozonops", "run", "--every", "1s", "--resource", "returns"],
+            env={**os.environ, "OZONOPS_WEB_PORT": str(web_port)},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    db = Database(env["OZONOPS_DATABASE_URL"])
+    try:
+        deadline = time.monotonic() + 60
+        while _runs(db) < 3:  # the scheduler goes round
+            assert proc.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.2)
+        with db.transaction() as s:
+            token = s.scalar(select(Shop.push_token))
+        push = httpx.post(
+            f"http://127.0.0.1:{web_port}/ozon/push/{token}",
+            json={"message_type": "TYPE_PING", "time": "2026-12-01T00:00:00Z"},
+        )
+        # Only Ozon's published ranges may push; this test is not Ozon.
+        assert push.status_code == 403
+        assert push.json()["error"]["code"]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(30)
+    text = log.read_text()
+    assert code == 0, text
+    assert "Traceback" not in text
+
+
+def _runs(db: Database) -> int:
+    with db.transaction() as s:
+        return s.scalar(select(func.count()).select_from(SyncRun)) or 0

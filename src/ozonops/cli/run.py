@@ -6,17 +6,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime, timedelta
+from ipaddress import ip_network
 from typing import Annotated, Any
 
 import typer
+import uvicorn
 from pydantic import SecretStr
 from rich.console import Console
 
 from ozonops.cli import common
 from ozonops.cli import format_run as fmt
 from ozonops.cli.durations import parse_duration
+from ozonops.cli.serving import EmbeddedServer, stop_on_signals
 from ozonops.cli.store import import_settings_shops, limiter_for, open_store, sync_with_progress
 from ozonops.config import Settings
 from ozonops.db import Database, KeyBox, save_shop
@@ -92,9 +95,73 @@ async def _run(
     resources: list[str] | None,
 ) -> None:
     async with _syncer(settings, db) as syncer:
-        await run_schedule(
-            syncer, schedule=schedule, shops=shops, resources=resources, on_run=_Lines()
+        await _services(
+            settings,
+            db,
+            syncer,
+            lambda: run_schedule(
+                syncer, schedule=schedule, shops=shops, resources=resources, on_run=_Lines()
+            ),
         )
+
+
+async def _services(
+    settings: Settings,
+    db: Database,
+    syncer: Syncer,
+    main: Callable[[], Coroutine[Any, Any, None]],
+    *,
+    also: Sequence[asyncio.Task[None]] = (),
+    servers: Sequence[uvicorn.Server] = (),
+) -> None:
+    """The web app (push receiver) and the push processor, then — once the receiver listens
+    — ``main`` (the scheduler), side by side until one ends (Ctrl+C ends the web server) or
+    fails; then all stop."""
+    from ozonops.sync import run_processor
+    from ozonops.web import UVICORN_OPTIONS, create_app
+
+    loop = asyncio.get_running_loop()
+    wake = asyncio.Event()
+
+    def stored() -> None:  # on the inbox writer's thread: wake the processor on the loop
+        loop.call_soon_threadsafe(wake.set)
+
+    web = create_app(settings, db, on_stored=stored)
+    server = EmbeddedServer(
+        uvicorn.Config(
+            web,
+            host=settings.web_host,
+            port=settings.web_port,
+            log_config=None,
+            log_level="warning",
+            **UVICORN_OPTIONS,
+        )
+    )
+    stop_on_signals([server, *servers])
+    tasks = {
+        asyncio.create_task(server.serve(), name="web"),
+        asyncio.create_task(run_processor(syncer=syncer, wake=wake), name="push processor"),
+        *also,
+    }
+
+    async def when_listening() -> None:
+        while not server.started:  # noqa: ASYNC110 (uvicorn offers no event to wait on)
+            await asyncio.sleep(0.05)
+        await main()
+
+    tasks.add(asyncio.create_task(when_listening(), name="scheduler"))
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        server.should_exit = True
+        for task in tasks:
+            if task.get_name() not in ("web", "simulator"):
+                task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+    for task in done:
+        task.result()
 
 
 def demo(
@@ -105,12 +172,17 @@ def demo(
     orders_per_day: Annotated[int, typer.Option(help="New postings per simulated day.")] = 500,
     history_days: Annotated[int, typer.Option(help="Days of already-played history.")] = 90,
     speed: Annotated[float, typer.Option(help="Simulated clock speed (N x real time).")] = 60,
+    web_port: Annotated[
+        int | None, typer.Option(help="Web app port (push receiver; default 8901).")
+    ] = None,
     every: Annotated[
         str, typer.Option(help="How often each resource syncs after the first.")
     ] = "30s",
 ) -> None:
     """The whole system on the embedded simulator: Ozon, a first sync, then the scheduler."""
     settings = common.load()
+    if web_port is not None:
+        settings = settings.model_copy(update={"web_port": web_port})
     configure_logging(
         "DEBUG" if settings.log_level == "DEBUG" else "WARNING", secrets=_secrets(settings)
     )
@@ -136,51 +208,60 @@ async def _demo(
     listener: socket.socket,
     schedule: Schedule,
 ) -> None:
-    import uvicorn
-
     from ozonops.simulator.app import create_app
+    from ozonops.simulator.webhooks import dispatcher_for
     from ozonops.simulator.world.world import relax_full_gc
 
     relax_full_gc()  # this process serves the simulator: fewer full GCs over a big world
     simulator = create_app(config)
     host, port = listener.getsockname()[:2]
     base_url = f"http://{host}:{port}"
-    server = uvicorn.Server(
+    server = EmbeddedServer(
         uvicorn.Config(
             simulator, log_config=None, log_level="warning", ws="none", date_header=False
         )
     )
-    served = asyncio.create_task(server.serve(sockets=[listener]))
+    served = asyncio.create_task(server.serve(sockets=[listener]), name="simulator")
     while not server.started:
         if served.done():
             served.result()
         await asyncio.sleep(0.05)
+    world = simulator.state.world
     keys = KeyBox(settings.secret_key)
     with db.transaction() as session:
-        for shop in simulator.state.world.shops:
-            save_shop(
+        tokens = {
+            shop.client_id: save_shop(
                 session,
                 keys=keys,
                 name=shop.name,
                 client_id=shop.client_id,
                 api_key=SecretStr(shop.api_key),
                 base_url=base_url,
-            )
-    common.show(fmt.format_sim_shops(simulator.state.world.shops, base_url=base_url))
+            ).push_token
+            for shop in world.shops
+        }
+    # The simulated Ozon pushes to our receiver; it sends from this machine, not Ozon's ranges.
+    web_url = f"http://{settings.web_host}:{settings.web_port}"
+    local = (*settings.push.allowed_networks, ip_network("127.0.0.0/8"))
+    settings = settings.model_copy(
+        update={"push": settings.push.model_copy(update={"allowed_networks": local})}
+    )
+    common.show(fmt.format_sim_shops(world.shops, base_url=base_url))
+
+    async def first_sync_then_schedule() -> None:
+        for shop in world.shops:  # the receiver listens now
+            dispatcher_for(world).configure(shop, f"{web_url}/ozon/push/{tokens[shop.client_id]}")
+        common.show(fmt.format_step(f"push receiver · 推送接收 {web_url}/ozon/push/…"))
+        common.show(fmt.format_step("first sync · 首次同步"))
+        await sync_with_progress(syncer)
+        common.show(fmt.format_step("scheduler · 定时同步", schedule=schedule))
+        await run_schedule(syncer, schedule=schedule, on_run=_Lines())
+
     try:
         async with _syncer(settings, db) as syncer:
-            common.show(fmt.format_step("first sync · 首次同步"))
-            await sync_with_progress(syncer)
-            common.show(fmt.format_step("scheduler · 定时同步", schedule=schedule))
-            scheduled = asyncio.create_task(
-                run_schedule(syncer, schedule=schedule, on_run=_Lines())
+            await _services(
+                settings, db, syncer, first_sync_then_schedule, also=[served], servers=[server]
             )
-            done, _ = await asyncio.wait({served, scheduled}, return_when=asyncio.FIRST_COMPLETED)
-            scheduled.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await scheduled
-            for task in done:
-                task.result()
     finally:
         server.should_exit = True
         with contextlib.suppress(asyncio.CancelledError):
