@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 from pydantic import ValidationError
@@ -10,11 +10,28 @@ from rich.console import Console, RenderableType
 
 from ozonops.cli import format as fmt
 from ozonops.config import Settings, load_settings
+from ozonops.sync import RESOURCES
 
-__all__ = ["USAGE_ERROR", "describe", "fail", "load", "show"]
+__all__ = [
+    "USAGE_ERROR",
+    "ResourcesOption",
+    "ShopsOption",
+    "describe",
+    "fail",
+    "load",
+    "show",
+]
 
 # Exit code for anything the user can fix (bad input, unreachable URL, busy port).
 USAGE_ERROR = 2
+
+ShopsOption = Annotated[
+    list[str] | None, typer.Option("--shop", help="Only this shop (name or Client-Id).")
+]
+ResourcesOption = Annotated[
+    list[str] | None,
+    typer.Option("--resource", help=f"Only this resource: {', '.join(RESOURCES)}."),
+]
 
 
 def load() -> Settings:

@@ -18,6 +18,7 @@ from rich.console import Console
 
 from ozonops.cli import common
 from ozonops.cli import format_run as fmt
+from ozonops.cli.common import ResourcesOption, ShopsOption
 from ozonops.cli.durations import parse_duration
 from ozonops.cli.serving import EmbeddedServer, stop_on_signals
 from ozonops.cli.store import import_settings_shops, limiter_for, open_store, sync_with_progress
@@ -65,13 +66,8 @@ class _Lines:
 
 
 def run(
-    shop: Annotated[
-        list[str] | None, typer.Option("--shop", help="Only this shop (name or Client-Id).")
-    ] = None,
-    resource: Annotated[
-        list[str] | None,
-        typer.Option("--resource", help=f"Only this resource: {', '.join(RESOURCES)}."),
-    ] = None,
+    shop: ShopsOption = None,
+    resource: ResourcesOption = None,
     every: Annotated[
         str | None,
         typer.Option("--every", help="Run every resource this often (e.g. 30s, 5m) instead."),

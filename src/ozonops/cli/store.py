@@ -13,6 +13,7 @@ from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElaps
 
 from ozonops.cli import common
 from ozonops.cli import format_store as fmt
+from ozonops.cli.common import ResourcesOption, ShopsOption
 from ozonops.config import Settings, SyncConfig
 from ozonops.db import (
     Database,
@@ -27,7 +28,7 @@ from ozonops.db import (
 from ozonops.errors import OzonOpsError
 from ozonops.log import configure_logging
 from ozonops.ozon import Limiter, memory_limiter, redis_limiter
-from ozonops.sync import RESOURCES, RunResult, Syncer
+from ozonops.sync import RunResult, Syncer
 
 __all__ = [
     "db_app",
@@ -160,13 +161,8 @@ def shops_list() -> None:
 
 
 def sync(
-    shop: Annotated[
-        list[str] | None, typer.Option("--shop", help="Only this shop (name or Client-Id).")
-    ] = None,
-    resource: Annotated[
-        list[str] | None,
-        typer.Option("--resource", help=f"Only this resource: {', '.join(RESOURCES)}."),
-    ] = None,
+    shop: ShopsOption = None,
+    resource: ResourcesOption = None,
     since: Annotated[
         str | None,
         typer.Option("--since", help="Read again from this day (YYYY-MM-DD), as a first run."),
