@@ -166,7 +166,7 @@ def demo(
     ] = None,
     shops: Annotated[int, typer.Option(help="Simulated seller accounts.")] = 2,
     orders_per_day: Annotated[int, typer.Option(help="New postings per simulated day.")] = 500,
-    history_days: Annotated[int, typer.Option(help="Days of already-played history.")] = 90,
+    history_days: Annotated[int, typer.Option(help="Days of already-played history.")] = 30,
     speed: Annotated[float, typer.Option(help="Simulated clock speed (N x real time).")] = 60,
     web_port: Annotated[
         int | None, typer.Option(help="Web app port (push receiver; default 8901).")
@@ -191,7 +191,10 @@ def demo(
     db = open_store(settings)
     common.show(
         fmt.format_demo_banner(
-            base_url=f"http://{host}:{port}", config=config, db=repr(db), schedule=schedule
+            base_url=f"http://{host}:{port}",
+            config=config,
+            db=db.url.render_as_string(hide_password=True),
+            schedule=schedule,
         )
     )
     _until_interrupted(_demo(settings, db, config, listener, schedule))

@@ -1,4 +1,4 @@
-"""Every synced resource, in the order a sync runs them."""
+"""Every synced resource, in the order a sync runs them (cheap and urgent first)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,12 @@ RESOURCES: dict[str, ResourceSpec[object]] = {
         FBO_POSTINGS,
         RETURNS,
         RFBS_RETURNS,
-        REVIEWS,
-        CHATS,
         ACCRUALS,
         TRANSACTIONS,
         REALIZATION,
         STOCKS,
+        # One call per review (its comments) or chat (its history) on a first run: last.
+        REVIEWS,
+        CHATS,
     )
 }

@@ -51,6 +51,8 @@ HISTORY_PAGE = 1000
 #: rFBS requests read again while open: not approved, and decided less than this long ago
 #: (a refusal can still go to arbitration for 5 days; ozon-rules.md "Returns").
 RFBS_OPEN_FOR = timedelta(days=60)
+#: How long a seller's unread message is watched for the buyer reading it.
+SELLER_READ_WATCH = timedelta(days=7)
 
 
 # --- returns -----------------------------------------------------------------------------------
@@ -132,7 +134,8 @@ async def _fetch_rfbs(job: Job, window: Window) -> AsyncIterator[Batch[dict[str,
     open_ids = [i for i in open_ids if i <= last_id or not last_id]
     for start in range(0, len(open_ids), ITEM_CONCURRENCY * 4):
         part = open_ids[start : start + ITEM_CONCURRENCY * 4]
-        found = await gather_bounded(_rfbs_refresh(job, i, last_id) for i in part)
+        stored = await job.writer.run(lambda s, part=part: _rfbs_states(s, part))  # type: ignore[misc]
+        found = await gather_bounded(_rfbs_refresh(job, i, last_id, stored.get(i)) for i in part)
         yield Batch(
             [row for b in found if b is not None for row in b.items],
             {"last_id": last_id},
@@ -140,11 +143,26 @@ async def _fetch_rfbs(job: Job, window: Window) -> AsyncIterator[Batch[dict[str,
         )
 
 
-async def _rfbs_refresh(job: Job, return_id: int, last_id: int) -> Batch[Any] | None:
+async def _rfbs_refresh(
+    job: Job, return_id: int, last_id: int, stored: tuple[Any, ...] | None
+) -> Batch[Any] | None:
     listed = await _rfbs_page(job, return_id - 1, None)
     if listed is None or listed.return_id != return_id:
         return None
+    state = listed.state
+    now = (state.state, state.money_return_state_name) if state else (None, None)
+    if stored is not None and now == stored:
+        return None  # the same state offers the same actions: nothing to read again
     return await _rfbs_batch(job, listed, {"last_id": last_id})
+
+
+def _rfbs_states(session: Session, ids: Sequence[int]) -> dict[int, tuple[Any, ...]]:
+    rows = session.execute(
+        select(RfbsReturn.return_id, RfbsReturn.state, RfbsReturn.money_return_state_name).where(
+            RfbsReturn.return_id.in_(ids)
+        )
+    )
+    return {r[0]: (r[1], r[2]) for r in rows}
 
 
 def _write_rfbs(session: Session, job: Job, batch: Batch[dict[str, Any]]) -> Counts:
@@ -270,17 +288,23 @@ REVIEWS: ResourceSpec[tuple[str, Any]] = ResourceSpec(
 
 
 # --- chats and messages ------------------------------------------------------------------------
-def _chat_marks(session: Session, shop_id: int) -> dict[str, tuple[Any, ...]]:
-    """Per chat: (last message, unread count, first unread, any stored message unread, order).
+def _chat_marks(session: Session, shop_id: int, now: datetime) -> dict[str, tuple[Any, ...]]:
+    """Per chat: (last message, unread count, first unread, awaiting a read, order).
 
-    A chat is read again when one of the first three moved, or while a message we hold is
-    still unread (the buyer reading the seller's message changes nothing else)."""
+    A chat is read again when one of the first three moved (a new message; the seller read
+    the buyer's), or while a recent message of the seller's is still unread: the buyer
+    reading it changes nothing else in the list."""
     unread = {
         chat_id
         for (chat_id,) in session.execute(
             select(ChatMessage.chat_id)
             .join(Chat, Chat.chat_id == ChatMessage.chat_id)
-            .where(Chat.shop_id == shop_id, ChatMessage.is_read.is_(False))
+            .where(
+                Chat.shop_id == shop_id,
+                ChatMessage.is_read.is_(False),
+                ChatMessage.user_type == "Seller",
+                ChatMessage.created_at >= now - SELLER_READ_WATCH,
+            )
             .distinct()
         )
     }
@@ -315,7 +339,7 @@ async def _history(job: Job, chat_id: str) -> list[m.ChatMessage]:
 
 
 async def _fetch_chats(job: Job, window: Window) -> AsyncIterator[Batch[tuple[str, Any]]]:
-    marks = await job.writer.run(lambda s: _chat_marks(s, job.shop.id))
+    marks = await job.writer.run(lambda s: _chat_marks(s, job.shop.id, job.now))
     cursor: str | None = None
     while True:
         page = await job.ozon.chat_list(limit=CHATS_PAGE, cursor=cursor)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable, Iterable, Sequence
 from datetime import timedelta
 from typing import TypeVar
@@ -51,7 +52,15 @@ async def gather_bounded(
     gate = asyncio.Semaphore(limit)
 
     async def one(call: Awaitable[T]) -> T:
-        async with gate:
+        try:
+            await gate.acquire()
+        except BaseException:  # cancelled while waiting: the call never starts, close it
+            if inspect.iscoroutine(call):
+                call.close()
+            raise
+        try:
             return await call
+        finally:
+            gate.release()
 
     return list(await asyncio.gather(*(one(c) for c in calls)))
