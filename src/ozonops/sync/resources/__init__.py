@@ -5,7 +5,7 @@ from __future__ import annotations
 from ozonops.sync.resource import ResourceSpec
 from ozonops.sync.resources.aftersales import CHATS, RETURNS, REVIEWS, RFBS_RETURNS
 from ozonops.sync.resources.money import ACCRUALS, REALIZATION, TRANSACTIONS
-from ozonops.sync.resources.postings import FBO_POSTINGS, FBS_POSTINGS
+from ozonops.sync.resources.postings import FBO_POSTINGS, FBS_POSTINGS, FBS_UNFULFILLED
 from ozonops.sync.resources.stock import DELIVERY_METHODS, STOCKS, WAREHOUSES
 
 __all__ = ["RESOURCES"]
@@ -16,6 +16,7 @@ RESOURCES: dict[str, ResourceSpec[object]] = {
         WAREHOUSES,
         DELIVERY_METHODS,
         FBS_POSTINGS,
+        FBS_UNFULFILLED,
         FBO_POSTINGS,
         RETURNS,
         RFBS_RETURNS,

@@ -29,7 +29,7 @@ from ozonops.sync.resource import Batch, ResourceSpec, Window
 from ozonops.sync.resources.common import MAX_GAP, MAX_PERIOD, backfill_then_changes
 from ozonops.sync.write_postings import Counts, chunks, write_postings
 
-__all__ = ["FBO_POSTINGS", "FBS_POSTINGS"]
+__all__ = ["FBO_POSTINGS", "FBS_POSTINGS", "FBS_UNFULFILLED"]
 
 WITH = {"analytics_data": True, "financial_data": True}
 PAGE = 100
@@ -114,6 +114,43 @@ async def _fetch_fbs(job: Job, window: Window) -> AsyncIterator[Batch[PostingRow
         if not page.has_next or not page.cursor:
             return
         cursor = page.cursor
+
+
+# --- FBS / rFBS still to ship ------------------------------------------------------------------
+#: The unfulfilled list by packing deadline: from this far back (overdue ones) to this far on.
+UNFULFILLED_BACK = timedelta(days=30)
+UNFULFILLED_AHEAD = timedelta(days=30)
+
+
+def _unfulfilled_window(job: Job) -> Sequence[Window]:
+    start = job.now - UNFULFILLED_BACK
+    return [Window("snapshot", start=start, end=job.now + UNFULFILLED_AHEAD, began_at=job.now)]
+
+
+async def _fetch_unfulfilled(job: Job, window: Window) -> AsyncIterator[Batch[PostingRows]]:
+    cursor: str | None = None
+    filters = {"cutoff_from": window.start, "cutoff_to": window.end}
+    while True:
+        page = await job.ozon.fbs_unfulfilled_list(
+            filter=filters, limit=PAGE, sort_dir="ASC", with_=WITH, cursor=cursor
+        )
+        yield Batch([fbs_rows(p) for p in page.postings], {}, answered_at())
+        if not page.has_next or not page.cursor:
+            return
+        cursor = page.cursor
+
+
+#: Ozon: "the new-posting push may arrive late; also poll the unfulfilled list" (ozon-api.md
+#: §11). Every posting still to pack or hand over, often: the ship-by clock is short.
+FBS_UNFULFILLED: ResourceSpec[PostingRows] = ResourceSpec(
+    name="fbs_unfulfilled",
+    cursor_field="(snapshot by packing deadline)",
+    interval=timedelta(minutes=2),
+    windows=_unfulfilled_window,
+    fetch=_fetch_unfulfilled,
+    write=_write,
+    description="FBS/rFBS postings still to ship (/v4/posting/fbs/unfulfilled/list)",
+)
 
 
 FBS_POSTINGS: ResourceSpec[PostingRows] = ResourceSpec(
