@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import socket
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from ozonops import __version__
 from ozonops.cli import common, run, store
 from ozonops.cli import format as fmt
 from ozonops.cli.durations import parse_duration
+from ozonops.cli.serving import bind_listener
 from ozonops.cli.simctl import (
     SimulatorControlError,
     get_clock,
@@ -334,7 +334,7 @@ def _serve(
     import uvicorn
 
     # Bind first: a busy port should fail in a second, not after the world is built.
-    listener = _bind(host=host, port=port)
+    listener = bind_listener(host, port)
     from ozonops.simulator.app import create_app
     from ozonops.simulator.world.world import relax_full_gc
 
@@ -362,24 +362,6 @@ def _serve(
         with contextlib.suppress(KeyboardInterrupt):
             server.run(sockets=[listener])
     common.show("stopped · 已停止")
-
-
-def _bind(*, host: str, port: int) -> socket.socket:
-    try:
-        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-        listener = socket.socket(family, socket.SOCK_STREAM)
-    except (OSError, OverflowError) as exc:
-        common.fail(f"cannot listen on {host}:{port} ({exc}); check --host and --port")
-    try:
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind((host, port))
-    except (OSError, OverflowError) as exc:
-        listener.close()
-        common.fail(
-            f"cannot listen on {host}:{port} ({exc}); stop whatever uses the port "
-            "or pass another --port"
-        )
-    return listener
 
 
 def _rates(flag: str, given: Sequence[str], model: type[TroubleRates | OutcomeRates]) -> Any:

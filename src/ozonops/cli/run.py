@@ -20,7 +20,7 @@ from ozonops.cli import common
 from ozonops.cli import format_run as fmt
 from ozonops.cli.common import ResourcesOption, ShopsOption
 from ozonops.cli.durations import parse_duration
-from ozonops.cli.serving import EmbeddedServer, stop_on_signals
+from ozonops.cli.serving import EmbeddedServer, bind_listener, stop_on_signals
 from ozonops.cli.store import import_settings_shops, limiter_for, open_store, sync_with_progress
 from ozonops.config import Settings
 from ozonops.db import Database, KeyBox, save_shop
@@ -186,7 +186,7 @@ def demo(
         seed=42, shops=shops, orders_per_day=orders_per_day, history_days=history_days, speed=speed
     )
     host, port = "127.0.0.1", settings.simulator_port if port is None else port
-    listener = _bind(host, port)
+    listener = bind_listener(host, port)
     schedule = Schedule(every=_every(every))
     db = open_store(settings)
     common.show(
@@ -289,17 +289,3 @@ def _until_interrupted(work: Coroutine[Any, Any, None]) -> None:
     except OzonOpsError as exc:
         common.fail(str(exc))
     common.show("stopped · 已停止")
-
-
-def _bind(host: str, port: int) -> socket.socket:
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        listener.bind((host, port))
-    except OSError as exc:
-        listener.close()
-        common.fail(
-            f"cannot listen on {host}:{port} ({exc.strerror}); is another demo running? "
-            "stop it, or pick another port with --port"
-        )
-    return listener
