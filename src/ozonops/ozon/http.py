@@ -84,7 +84,7 @@ class OzonHttp(AsyncClosing):
         metrics: Metrics | None = None,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         pool: httpx.Limits = DEFAULT_POOL,
-        throttle_pause: float = 0.25,
+        throttle_pause: float = 0.05,
     ) -> None:
         self.client_id = client_id
         self._api_key = api_key

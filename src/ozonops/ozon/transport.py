@@ -99,7 +99,8 @@ class RetryTransport(httpx.AsyncBaseTransport):
         limiter: Limiter | None = None,
         policy: RetryPolicy | None = None,
         metrics: Metrics | None = None,
-        throttle_pause: float = 0.25,
+        throttle_pause: float = 0.05,
+        throttle_pause_max: float = 2.0,
         rng: random.Random | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
@@ -109,6 +110,9 @@ class RetryTransport(httpx.AsyncBaseTransport):
         self._policy = policy or RetryPolicy()
         self.metrics = metrics or Metrics()
         self._throttle_pause = throttle_pause
+        self._throttle_pause_max = throttle_pause_max
+        # 429s per Client-Id since its last answer that was not one: each doubles the pause.
+        self._throttled: dict[str, int] = {}
         self._rng = rng or random.Random()
         self._sleep = sleep
         self._clock = clock
@@ -150,7 +154,10 @@ class RetryTransport(httpx.AsyncBaseTransport):
             if error is None:
                 assert response is not None
                 metrics.call_succeeded(path)
+                self._throttled.pop(client_id, None)
                 return response
+            if not isinstance(error, RateLimited):
+                self._throttled.pop(client_id, None)
             await self._feedback(error, client_id, path)
             policy = policy.spent(clock() - mark)
             mark = clock()
@@ -206,8 +213,13 @@ class RetryTransport(httpx.AsyncBaseTransport):
             await self._limiter.backoff(client_id, pause, path=path)
         elif isinstance(error, RateLimited):
             if hint is None or hint <= _SHOP_WINDOW:
-                # The per-second budget: pause the whole shop while Ozon's window drains.
-                await self._limiter.backoff(client_id, hint or self._throttle_pause)
+                # The per-second budget: pause the whole shop while Ozon's window drains. A
+                # lone 429 (arrivals bunched on the way) costs a blink; a run of them (another
+                # tool spends the same budget) doubles the pause each time, up to the cap.
+                streak = self._throttled.get(client_id, 0)
+                self._throttled[client_id] = streak + 1
+                pause = min(self._throttle_pause * 2**streak, self._throttle_pause_max)
+                await self._limiter.backoff(client_id, hint or pause)
             else:
                 # A long Retry-After is a per-method quota: pause only that method.
                 await self._limiter.backoff(client_id, hint, path=path)
