@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -179,12 +179,3 @@ def _close_run(session: Session, run_id: int, result: RunResult) -> None:
             error=result.error,
         )
     )
-
-
-def summarize(results: Sequence[RunResult]) -> dict[str, int]:
-    return {
-        "new": sum(r.new for r in results),
-        "changed": sum(r.changed for r in results),
-        "calls": sum(r.calls for r in results),
-        "retries": sum(r.retries for r in results),
-    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -21,7 +21,7 @@ from ozonops.db.tables import Posting, PostingItem, PostingTracking, StatusHisto
 from ozonops.domain import StatusEntry, merge_observation, push_state
 from ozonops.sync.mapping.postings import PostingRows
 
-__all__ = ["Counts", "apply_states", "chunks", "merge_states", "write_postings"]
+__all__ = ["Counts", "chunks", "merge_states", "write_postings"]
 
 #: Posting numbers per ``IN (...)``: well under SQLite's 32,766 variables and PG's plans.
 IN_CHUNK = 500
@@ -35,7 +35,6 @@ class Counts:
     changed: int = 0
     unchanged: int = 0
     history: int = 0
-    seen: set[str] = field(default_factory=set)
 
     def __iadd__(self, other: Counts) -> Counts:
         self.new += other.new
@@ -203,7 +202,6 @@ def write_postings(
                 .values(last_seen_at=observed_at)
             )
     session.flush()
-    counts.seen.update(numbers)
     return counts
 
 
@@ -242,11 +240,3 @@ def merge_states(
         )
     missing = [n for n in numbers if n not in present]
     return changed, missing
-
-
-def apply_states(
-    session: Session, *, news: Sequence[tuple[str, StatusEntry]], fbo: dict[str, bool]
-) -> tuple[int, list[str]]:
-    """:func:`merge_states`, counted: how many entries changed, and the missing postings."""
-    changed, missing = merge_states(session, news=news, fbo=fbo)
-    return sum(changed), missing
