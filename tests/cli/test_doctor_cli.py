@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -107,7 +109,10 @@ def test_doctor_with_an_unknown_shop(simulator: tuple[Starlette, str]) -> None:
     assert "known shops: 'Shop 1', 'Shop 2'" in result.output
 
 
-def test_metrics_in_a_fresh_process_explains_itself() -> None:
+def test_metrics_of_an_empty_store_explain_themselves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OZONOPS_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
     result = runner.invoke(app, ["metrics"])
     assert result.exit_code == 0, result.output
-    assert "No API calls in this process yet" in result.output
+    assert "No API calls recorded yet" in result.output

@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 from typer.testing import CliRunner
 
 from ozonops.cli.app import app
-from ozonops.db import Database
+from ozonops.db import Database, read_api_stats
 from ozonops.db.tables import InboxPush, Posting, Shop, SyncRun
 from tests.live import serve
 from tests.sync.kit import make_app
@@ -73,6 +73,15 @@ def test_add_shops_then_sync_twice(sim: tuple[Starlette, str], env: dict[str, st
     assert again.exit_code == 0, again.output
     total = next(line for line in again.output.splitlines() if "total" in line)
     assert total.split()[2:4] == ["0", "0"]  # new, changed
+    # Both runs' calls, summed in the store across processes, shown by `ozonops metrics`.
+    with db.transaction() as s:
+        stats = read_api_stats(s)
+    lists = [stats[name]["/v4/posting/fbs/list"]["calls"] for name in stats]
+    assert len(lists) == 2
+    assert all(n >= 2 for n in lists)  # the backfill's pages, then the incremental page
+    figures = runner.invoke(app, ["metrics"])
+    assert figures.exit_code == 0, figures.output
+    assert "/v4/posting/fbs/list" in figures.output
 
 
 def test_bad_arguments_say_what_to_do(env: dict[str, str]) -> None:

@@ -299,7 +299,7 @@ def format_metrics(by_shop: Mapping[str, Mapping[str, MethodSnapshot]]) -> Table
             )
     if table.row_count == 0:
         table.caption = (
-            "No API calls in this process yet; `ozonops doctor` prints this table after its "
-            "checks · 本进程尚未调用接口"
+            "No API calls recorded yet: `ozonops sync` and `ozonops run` record theirs "
+            "(`ozonops doctor` prints its own) · 尚无接口调用记录"
         )
     return table

@@ -8,6 +8,7 @@ rows and its cursor together.
 from __future__ import annotations
 
 from ozonops.db import tables
+from ozonops.db.api_stats import add_api_stats, read_api_stats
 from ozonops.db.engine import Database, normalize_url
 from ozonops.db.errors import SchemaOutdated, SecretUnreadable, StoreError, StoreUnavailable
 from ozonops.db.migrate import current_revision, ensure_current, head_revision, upgrade
@@ -23,12 +24,14 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "StoredShop",
+    "add_api_stats",
     "current_revision",
     "ensure_current",
     "head_revision",
     "insert_missing",
     "load_shops",
     "normalize_url",
+    "read_api_stats",
     "save_shop",
     "shop_by_token",
     "tables",

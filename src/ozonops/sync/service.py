@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 
-from ozonops.db import Database, KeyBox, StoredShop, ensure_current, load_shops
+from ozonops.db import Database, KeyBox, StoredShop, add_api_stats, ensure_current, load_shops
 from ozonops.errors import TerminalError
 from ozonops.ozon import (
     DegradationDetector,
@@ -26,6 +28,18 @@ from ozonops.sync.resource import ResourceSpec
 from ozonops.sync.resources import RESOURCES
 
 __all__ = ["Syncer", "UnknownResource"]
+
+
+def _minus(now: Mapping[str, Any], before: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Counters of ``now`` minus those of ``before`` (the same method, an earlier snapshot)."""
+    out: dict[str, Any] = {}
+    for name in ("calls", "ok", "retries", "throttles", "attempts", "limiter_wait_s"):
+        out[name] = now[name] - (before[name] if before else 0)
+    errors = dict(now["errors"])
+    for kind, n in (before["errors"] if before else {}).items():
+        errors[kind] = errors.get(kind, 0) - n
+    out["errors"] = {k: v for k, v in errors.items() if v}
+    return out
 
 
 class UnknownResource(TerminalError, LookupError):
@@ -48,6 +62,7 @@ class Syncer(AsyncClosing):
         self.clients = clients
         self.config = config
         self.writer = Writer(db)
+        self._flushed: dict[str, dict[str, Any]] = {}  # per shop: metrics as last stored
 
     @classmethod
     def open(
@@ -151,7 +166,22 @@ class Syncer(AsyncClosing):
             )
             if results[-1].unreachable:
                 down = results[-1]
+        await self.flush_metrics(shop)
         return results
+
+    async def flush_metrics(self, shop: StoredShop) -> None:
+        """Add the shop's API figures since the last flush to the store (``ozonops metrics``)."""
+        latest = dict(self.clients[shop.name].metrics.snapshot())
+        before = self._flushed.get(shop.name, {})
+        delta = {m: _minus(snap, before.get(m)) for m, snap in latest.items()}
+        delta = {m: d for m, d in delta.items() if d["calls"] or d["attempts"]}
+        if not delta:
+            return
+        at = datetime.now(UTC)
+        await self.writer.run(
+            lambda s: add_api_stats(s, shop_id=shop.id, delta=delta, latest=latest, at=at)
+        )
+        self._flushed[shop.name] = latest
 
     async def sync(
         self,

@@ -12,13 +12,21 @@ from ozonops.db.tables.aftersales import (
 )
 from ozonops.db.tables.base import Amount, Base, Json, UtcDateTime
 from ozonops.db.tables.money import Accrual, RealizationRow, Transaction
-from ozonops.db.tables.ops import AuditEntry, InboxPush, Shop, SyncCursor, SyncRun
+from ozonops.db.tables.ops import (
+    ApiMethodStats,
+    AuditEntry,
+    InboxPush,
+    Shop,
+    SyncCursor,
+    SyncRun,
+)
 from ozonops.db.tables.postings import Posting, PostingItem, PostingTracking, StatusHistory
 from ozonops.db.tables.stock import DeliveryMethod, StockSnapshot, Warehouse
 
 __all__ = [
     "Accrual",
     "Amount",
+    "ApiMethodStats",
     "AuditEntry",
     "Base",
     "Chat",

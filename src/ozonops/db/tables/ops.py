@@ -19,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ozonops.db.tables.base import Base
 
-__all__ = ["AuditEntry", "InboxPush", "Shop", "SyncCursor", "SyncRun"]
+__all__ = ["ApiMethodStats", "AuditEntry", "InboxPush", "Shop", "SyncCursor", "SyncRun"]
 
 
 class Shop(Base):
@@ -118,3 +118,24 @@ class AuditEntry(Base):
     object_type: Mapped[str | None] = mapped_column(String(40))
     object_id: Mapped[str | None] = mapped_column(String(100))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ApiMethodStats(Base):
+    """Per shop and Seller API method, what every ozonops process's calls did, summed; the
+    latency percentiles are the last process's (``ozonops metrics`` reads this)."""
+
+    __tablename__ = "api_method_stats"
+
+    shop_id: Mapped[int] = mapped_column(ForeignKey("shops.id"), primary_key=True)
+    method: Mapped[str] = mapped_column(String(120), primary_key=True)
+    calls: Mapped[int] = mapped_column(BigInteger, default=0)
+    ok: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: Failed calls by error class (RateLimited, ServerError, …).
+    errors: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    retries: Mapped[int] = mapped_column(BigInteger, default=0)
+    throttles: Mapped[int] = mapped_column(BigInteger, default=0)
+    attempts: Mapped[int] = mapped_column(BigInteger, default=0)
+    limiter_wait_s: Mapped[float] = mapped_column(default=0.0)
+    latency_p50_ms: Mapped[float | None]
+    latency_p95_ms: Mapped[float | None]
+    updated_at: Mapped[datetime]

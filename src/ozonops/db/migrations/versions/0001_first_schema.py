@@ -64,6 +64,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_accruals_unit_number"), ["unit_number"], unique=False)
 
     op.create_table(
+        "api_method_stats",
+        sa.Column("shop_id", sa.Integer(), nullable=False),
+        sa.Column("method", sa.String(length=120), nullable=False),
+        sa.Column("calls", sa.BigInteger(), nullable=False),
+        sa.Column("ok", sa.BigInteger(), nullable=False),
+        sa.Column(
+            "errors",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("retries", sa.BigInteger(), nullable=False),
+        sa.Column("throttles", sa.BigInteger(), nullable=False),
+        sa.Column("attempts", sa.BigInteger(), nullable=False),
+        sa.Column("limiter_wait_s", sa.Double(), nullable=False),
+        sa.Column("latency_p50_ms", sa.Double(), nullable=True),
+        sa.Column("latency_p95_ms", sa.Double(), nullable=True),
+        sa.Column("updated_at", ozonops.db.tables.base.UtcDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["shop_id"], ["shops.id"], name=op.f("fk_api_method_stats_shop_id_shops")
+        ),
+        sa.PrimaryKeyConstraint("shop_id", "method", name=op.f("pk_api_method_stats")),
+    )
+    op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("at", ozonops.db.tables.base.UtcDateTime(timezone=True), nullable=False),
@@ -769,6 +792,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_audit_log_at"))
 
     op.drop_table("audit_log")
+    op.drop_table("api_method_stats")
     with op.batch_alter_table("accruals", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_accruals_unit_number"))
         batch_op.drop_index("ix_accruals_shop_date")
