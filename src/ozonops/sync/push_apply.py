@@ -129,7 +129,9 @@ def _window(body: dict[str, Any], prefix: str) -> tuple[datetime, datetime] | No
 
 
 def _move_window(session: Session, item: Item, number: str) -> Outcome:
-    """The promised window moves to the push's new one, unless the store is already past it.
+    """The expected window (``eta_*``; the promise until it first moves) moves to the push's
+    new one, unless the store is already past it. The promise itself stays as Ozon's posting
+    methods show it, so a poll and a push never undo each other.
 
     Pushes carry no time, so order is told by the windows: the store at the push's old window
     (or before its new one) moves; at its new one or later, the push is a repeat or older news.
@@ -138,13 +140,16 @@ def _move_window(session: Session, item: Item, number: str) -> Outcome:
     if new is None:
         return "ignored", "Ozon removed the delivery interval; the next push brings the new one"
     stored = session.execute(
-        select(Posting.delivery_date_begin, Posting.delivery_date_end).where(
-            Posting.posting_number == number
-        )
+        select(
+            Posting.eta_begin,
+            Posting.eta_end,
+            Posting.delivery_date_begin,
+            Posting.delivery_date_end,
+        ).where(Posting.posting_number == number)
     ).first()
     if stored is None:
         return "invalid", f"posting {number} is neither stored nor readable"
-    current = (stored[0], stored[1])
+    current = (stored[0], stored[1]) if stored[1] is not None else (stored[2], stored[3])
     if current == new or (
         current != _window(item.msg.body, "old") and current[1] is not None and current[1] >= new[1]
     ):
@@ -152,7 +157,7 @@ def _move_window(session: Session, item: Item, number: str) -> Outcome:
     session.execute(
         update(Posting)
         .where(Posting.posting_number == number)
-        .values(delivery_date_begin=new[0], delivery_date_end=new[1])
+        .values(eta_begin=new[0], eta_end=new[1])
     )
     return "applied", None
 

@@ -54,8 +54,13 @@ class Posting(Base):
     shipment_date: Mapped[datetime | None]
     shipment_date_without_delay: Mapped[datetime | None]
     delivering_date: Mapped[datetime | None]
+    #: The delivery window Ozon promised the buyer, as the posting methods show it.
     delivery_date_begin: Mapped[datetime | None]
     delivery_date_end: Mapped[datetime | None]
+    #: Where the window moved since (``TYPE_DELIVERY_DATE_CHANGED``: a customs hold, a stall);
+    #: None while it has not moved. Polls never write these, pushes never the promise.
+    eta_begin: Mapped[datetime | None]
+    eta_end: Mapped[datetime | None]
     region: Mapped[str | None] = mapped_column(String(200))
     city: Mapped[str | None] = mapped_column(String(200))
     cluster_from: Mapped[str | None] = mapped_column(String(200))

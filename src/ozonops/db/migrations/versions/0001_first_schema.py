@@ -195,6 +195,8 @@ def upgrade() -> None:
         sa.Column(
             "delivery_date_end", ozonops.db.tables.base.UtcDateTime(timezone=True), nullable=True
         ),
+        sa.Column("eta_begin", ozonops.db.tables.base.UtcDateTime(timezone=True), nullable=True),
+        sa.Column("eta_end", ozonops.db.tables.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column("region", sa.String(length=200), nullable=True),
         sa.Column("city", sa.String(length=200), nullable=True),
         sa.Column("cluster_from", sa.String(length=200), nullable=True),
