@@ -55,6 +55,7 @@ def test_httpx_headers_repr_in_args_is_scrubbed() -> None:
         (f"ShopCredentials(api_key='{API_KEY}')", API_KEY),
         (f"Authorization: Bearer {HEX_KEY}", HEX_KEY),
         (f"API-KEY={API_KEY}", API_KEY),
+        ('"POST /ozon/push/B3UQY_tbDUHx-YqggHy8 HTTP/1.1" 200', "B3UQY_tbDUHx-YqggHy8"),
     ],
 )
 def test_secret_after_marker_is_scrubbed(text: str, secret: str) -> None:

@@ -31,11 +31,16 @@ _PLAIN = logging.Formatter()
 CHATTY = ("httpx", "httpcore", "alembic", "uvicorn.access")
 
 
+# A shop's push URL carries its secret token as the last path segment.
+_PUSH_TOKEN = re.compile(r"(?P<head>/ozon/push/)(?P<secret>[A-Za-z0-9_\-]+)")
+
+
 def redact(text: str, *, secrets: Iterable[str] = ()) -> str:
     """Return ``text`` with known secret values and values after secret markers replaced."""
     for secret in secrets:
         if secret:
             text = text.replace(secret, REDACTED)
+    text = _PUSH_TOKEN.sub(rf"\g<head>{REDACTED}", text)
     return _SECRET_AFTER_MARKER.sub(rf"\g<head>{REDACTED}", text)
 
 
