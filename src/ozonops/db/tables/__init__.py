@@ -10,6 +10,14 @@ from ozonops.db.tables.aftersales import (
     ReviewComment,
     RfbsReturn,
 )
+from ozonops.db.tables.alerts import (
+    Alert,
+    AlertDelivery,
+    AlertEvent,
+    BuyerMessage,
+    NotifyJournal,
+    WatchFact,
+)
 from ozonops.db.tables.base import Amount, Base, Json, UtcDateTime
 from ozonops.db.tables.money import Accrual, RealizationRow, Transaction
 from ozonops.db.tables.ops import (
@@ -25,15 +33,20 @@ from ozonops.db.tables.stock import DeliveryMethod, StockSnapshot, Warehouse
 
 __all__ = [
     "Accrual",
+    "Alert",
+    "AlertDelivery",
+    "AlertEvent",
     "Amount",
     "ApiMethodStats",
     "AuditEntry",
     "Base",
+    "BuyerMessage",
     "Chat",
     "ChatMessage",
     "DeliveryMethod",
     "InboxPush",
     "Json",
+    "NotifyJournal",
     "Posting",
     "PostingItem",
     "PostingTracking",
@@ -50,4 +63,5 @@ __all__ = [
     "Transaction",
     "UtcDateTime",
     "Warehouse",
+    "WatchFact",
 ]
