@@ -39,6 +39,7 @@ class Alert(Base):
         UniqueConstraint("rule_id", "shop_id", "object_id"),
         Index("ix_alerts_state_rule", "state", "rule_id"),
         Index("ix_alerts_rule_firing", "rule_id", "firing"),
+        Index("ix_alerts_notify_due", "notify_due"),
     )
 
     id: Mapped[int] = mapped_column(_ID, primary_key=True)
@@ -67,8 +68,10 @@ class Alert(Base):
     resolved_at: Mapped[datetime | None]
     #: "engine" when the condition cleared by itself, else who resolved it.
     resolved_by: Mapped[str | None] = mapped_column(String(100))
-    #: The occurrence last handed to the notifier (a wake from snooze hands it again).
-    notified_occurrence: Mapped[int] = mapped_column(default=0)
+    #: The alert waits to be handed to the notifier (set on open, reopen and wake).
+    notify_due: Mapped[bool] = mapped_column(default=True)
+    #: How many times it became due: part of the notification's dedupe key.
+    notice: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime]
 
 

@@ -62,7 +62,8 @@ def upgrade() -> None:
         ),
         sa.Column("resolved_at", ozonops.db.tables.base.UtcDateTime(timezone=True), nullable=True),
         sa.Column("resolved_by", sa.String(length=100), nullable=True),
-        sa.Column("notified_occurrence", sa.Integer(), nullable=False),
+        sa.Column("notify_due", sa.Boolean(), nullable=False),
+        sa.Column("notice", sa.Integer(), nullable=False),
         sa.Column("updated_at", ozonops.db.tables.base.UtcDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["shop_id"], ["shops.id"], name=op.f("fk_alerts_shop_id_shops"), ondelete="CASCADE"
@@ -76,6 +77,7 @@ def upgrade() -> None:
         batch_op.create_index("ix_alerts_rule_firing", ["rule_id", "firing"], unique=False)
         batch_op.create_index(batch_op.f("ix_alerts_shop_id"), ["shop_id"], unique=False)
         batch_op.create_index("ix_alerts_state_rule", ["state", "rule_id"], unique=False)
+        batch_op.create_index("ix_alerts_notify_due", ["notify_due"], unique=False)
 
     op.create_table(
         "watch_facts",
@@ -202,6 +204,7 @@ def downgrade() -> None:
     op.drop_table("alert_deliveries")
     op.drop_table("watch_facts")
     with op.batch_alter_table("alerts", schema=None) as batch_op:
+        batch_op.drop_index("ix_alerts_notify_due")
         batch_op.drop_index("ix_alerts_state_rule")
         batch_op.drop_index(batch_op.f("ix_alerts_shop_id"))
         batch_op.drop_index("ix_alerts_rule_firing")
