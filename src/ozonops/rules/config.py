@@ -66,7 +66,7 @@ class NoTracking(RuleSettings):
 
 class Stalled(RuleSettings):
     #: Days a posting in transit may keep one status before it counts as stalled, per scheme.
-    days: dict[str, float] = Field(default_factory=lambda: {"fbs": 8.0, "rfbs": 30.0, "fbo": 5.0})
+    days: dict[str, float] = Field(default_factory=lambda: {"fbs": 30.0, "rfbs": 30.0, "fbo": 5.0})
     #: The same per delivery method id (the lane), where it differs from the scheme's.
     by_delivery_method: dict[int, float] = Field(default_factory=dict)
 

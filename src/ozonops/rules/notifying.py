@@ -86,7 +86,7 @@ def notification_for(
 
 
 def _shop_names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(Shop.id, Shop.name)).tuples())
+    return {i: n for i, n in session.execute(select(Shop.id, Shop.name))}
 
 
 def due_alerts(

@@ -20,7 +20,7 @@ from ozonops.rules.config import CancelRight, DeliveryLate, EventLookback, NotCl
 from ozonops.rules.rule import Context, Facts, Query, Rule, posting_path
 from ozonops.rules.texts import at, hours_between, span, text, when
 
-__all__ = ["IN_TRANSIT", "OPEN_STATUSES", "RULES"]
+__all__ = ["FINAL", "IN_TRANSIT", "RULES", "SELLER_SCHEMES"]
 
 #: Statuses of a parcel on its way to the buyer (the carrier holds it).
 IN_TRANSIT = ("acceptance_in_progress", "driver_pickup", "delivering")
@@ -28,7 +28,8 @@ IN_TRANSIT = ("acceptance_in_progress", "driver_pickup", "delivering")
 WAITING_FOR_BUYER = ("posting_in_pickup_point", "posting_conditionally_delivered")
 #: Not delivered, not cancelled.
 FINAL = ("delivered", "cancelled", "cancelled_from_split_pending")
-OPEN_STATUSES = FINAL  # used negated: a posting whose status is not one of these is open
+#: Schemes whose delivery promise the seller answers for (FBO lists carry no window).
+SELLER_SCHEMES = ("fbs", "rfbs")
 
 
 def _columns() -> tuple[Any, ...]:
@@ -119,6 +120,7 @@ def _late(ctx: Context) -> Query:
     s = ctx.config.delivery_late
     assert isinstance(s, DeliveryLate)
     return select(*_columns(), Posting.delivery_date_end).where(
+        Posting.scheme.in_(SELLER_SCHEMES),
         Posting.status.not_in(FINAL),
         Posting.substatus != "posting_conditionally_delivered",
         Posting.delivery_date_end < ctx.ago(hours=s.grace_hours),
@@ -143,6 +145,7 @@ def _may_cancel(ctx: Context) -> Query:
     assert isinstance(s, CancelRight)
     days = ctx.ozon.buyer_cancel_overdue_days - s.warn_days
     return select(*_columns(), Posting.delivery_date_end).where(
+        Posting.scheme.in_(SELLER_SCHEMES),
         Posting.status.not_in(FINAL),
         Posting.substatus != "posting_conditionally_delivered",
         Posting.delivery_date_end <= ctx.ago(days=days),
@@ -221,7 +224,7 @@ RULES = (
         query=_stalled,
         describe=_stalled_text,
         path=posting_path,
-        defaults='days={"fbs": 8, "rfbs": 30, "fbo": 5}, by_delivery_method={}',
+        defaults='days={"fbs": 30, "rfbs": 30, "fbo": 5}, by_delivery_method={}',
     ),
     Rule(
         id="return_to_sender",
