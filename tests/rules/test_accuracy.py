@@ -16,6 +16,10 @@ FLOOR = 0.98
 INFORMATIONAL = {"stalled"}
 
 
+def _meets(share: float | None) -> bool:
+    return share is not None and share >= FLOOR
+
+
 async def test_alerts_match_the_simulators_truth(db: Database) -> None:
     result = await measure(db, SMALL)
     report = "\n".join(table(result))
@@ -25,15 +29,15 @@ async def test_alerts_match_the_simulators_truth(db: Database) -> None:
             continue
         if f.tp + f.fn + f.fp:
             checked_state += 1
-            assert f.precision is not None and f.precision >= FLOOR, f"{rule_id}\n{report}"
-            assert f.recall is not None and f.recall >= FLOOR, f"{rule_id}\n{report}"
+            assert _meets(f.precision), f"{rule_id}\n{report}"
+            assert _meets(f.recall), f"{rule_id}\n{report}"
         if f.troubles:
             checked_troubles += 1
-            assert f.trouble_recall is not None and f.trouble_recall >= FLOOR, report
+            assert _meets(f.trouble_recall), report
             assert f.max_delay is not None
             assert f.max_delay <= result.cycle_hours(), f"{rule_id} late\n{report}"
         if f.alerted:
-            assert f.trouble_precision is not None and f.trouble_precision >= FLOOR, report
+            assert _meets(f.trouble_precision), report
     # The world must have given the rules real work, or the floor says nothing.
     assert checked_state >= 7, report
     assert checked_troubles >= 5, report

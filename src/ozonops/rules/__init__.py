@@ -34,17 +34,31 @@ from ozonops.rules.errors import (
     UnknownRule,
 )
 from ozonops.rules.figures import OzonFigures, PenaltyTier
+from ozonops.rules.messaging import (
+    CHAT_WRITE_REFUSED,
+    Preview,
+    Sent,
+    event_key,
+    postings_of_alerts,
+    preview_messages,
+    send_messages,
+)
 from ozonops.rules.notifying import StoreJournal
 from ozonops.rules.rule import Context, Hit, Rule
 from ozonops.rules.service import Watchtower, ozon_now
+from ozonops.rules.templates import TEMPLATES, Rendered, Template, render, template
+from ozonops.rules.windows import ChatFacts, Verdict, chat_window
 
 __all__ = [
     "ACTIVE",
     "CATALOGUE",
+    "CHAT_WRITE_REFUSED",
     "RULES_BY_ID",
     "STATES",
+    "TEMPLATES",
     "AlertEntry",
     "AlertView",
+    "ChatFacts",
     "Context",
     "Evaluation",
     "Hit",
@@ -53,24 +67,36 @@ __all__ = [
     "NotOnPlan",
     "OzonFigures",
     "PenaltyTier",
+    "Preview",
+    "Rendered",
     "Rule",
     "RuleReport",
     "RuleSettings",
     "RulesConfig",
     "RulesError",
+    "Sent",
     "StoreJournal",
+    "Template",
     "UnknownAlert",
     "UnknownRule",
+    "Verdict",
     "Watchtower",
     "acknowledge",
+    "chat_window",
     "errors",
     "evaluate",
     "evaluate_rule",
+    "event_key",
     "find_hits",
     "history",
     "list_alerts",
     "ozon_now",
+    "postings_of_alerts",
+    "preview_messages",
+    "render",
     "resolve",
     "rule",
+    "send_messages",
     "snooze",
+    "template",
 ]
