@@ -1,9 +1,9 @@
 """Sending buyer messages through Ozon chat: preview, gates, one send per event, an audit trail.
 
-``preview_messages`` says, per posting, what would be sent (Russian, with the Chinese translation) and
-whether it may be: inside Ozon's chat window (:mod:`ozonops.rules.windows`), the shop's plan
-not known to refuse chat writing, not sent before for the same event. ``send_messages`` then, for each
-allowed one:
+``preview_messages`` says, per posting, what would be sent (Russian, with the Chinese
+translation) and whether it may be: inside Ozon's chat window (:mod:`ozonops.rules.windows`),
+the shop's plan not known to refuse chat writing, not sent before for the same event.
+``send_messages`` then, for each allowed one:
 
 1. claims the event in ``buyer_messages`` (unique ``event_key``) and commits — a second send of
    the same event, even from another process, stops here;
