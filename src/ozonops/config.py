@@ -21,6 +21,9 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ozonops.notify.config import NotifyConfig
+from ozonops.watch_config import RulesConfig
+
 __all__ = [
     "OZON_PUSH_NETWORKS",
     "PLACEHOLDER_SECRET_KEY",
@@ -152,6 +155,10 @@ class Settings(BaseSettings):
     web_port: int = Field(8901, ge=0, le=65535)
     #: The address Ozon reaches the web app at (shown in push URLs), e.g. https://ops.example.com
     public_url: Annotated[str, AfterValidator(_http_url)] | None = None
+    #: Alert channels and routes (``OZONOPS_NOTIFY='{"channels": [...], "routes": [...]}'``).
+    notify: NotifyConfig = NotifyConfig()
+    #: The rules' thresholds and Ozon's figures (``OZONOPS_RULES__SHIP_BY_NEAR__WARN_HOURS=12``).
+    rules: RulesConfig = RulesConfig()
 
     @field_validator("log_level", mode="before")
     @classmethod

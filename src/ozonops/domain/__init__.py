@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ozonops.domain.figures import OzonFigures, PenaltyTier
 from ozonops.domain.history import Observation, StatusEntry, merge_observation
 from ozonops.domain.pushes import (
     PING,
@@ -29,6 +30,8 @@ __all__ = [
     "PING",
     "PUSH_TYPES",
     "Observation",
+    "OzonFigures",
+    "PenaltyTier",
     "PushInvalid",
     "PushMessage",
     "PushType",

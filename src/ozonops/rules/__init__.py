@@ -10,6 +10,7 @@ Other packages import from here only.
 
 from __future__ import annotations
 
+from ozonops.domain import OzonFigures, PenaltyTier
 from ozonops.rules import errors
 from ozonops.rules.alerts import (
     ACTIVE,
@@ -23,7 +24,6 @@ from ozonops.rules.alerts import (
     snooze,
 )
 from ozonops.rules.catalogue import CATALOGUE, RULES_BY_ID, rule
-from ozonops.rules.config import RulesConfig, RuleSettings
 from ozonops.rules.engine import Evaluation, RuleReport, evaluate, evaluate_rule, find_hits
 from ozonops.rules.errors import (
     InvalidTransition,
@@ -33,7 +33,6 @@ from ozonops.rules.errors import (
     UnknownAlert,
     UnknownRule,
 )
-from ozonops.rules.figures import OzonFigures, PenaltyTier
 from ozonops.rules.messaging import (
     CHAT_WRITE_REFUSED,
     Preview,
@@ -48,6 +47,7 @@ from ozonops.rules.rule import Context, Hit, Rule
 from ozonops.rules.service import Watchtower, ozon_now
 from ozonops.rules.templates import TEMPLATES, Rendered, Template, render, template
 from ozonops.rules.windows import ChatFacts, Verdict, chat_window
+from ozonops.watch_config import RulesConfig, RuleSettings
 
 __all__ = [
     "ACTIVE",

@@ -40,11 +40,11 @@ from ozonops.db.tables import (
     StatusHistory,
     WatchFact,
 )
+from ozonops.domain import OzonFigures
 from ozonops.ozon import ApiError, OzonClient
 from ozonops.ozon import errors as api
 from ozonops.rules.catalogue.aftersales import BUYER
 from ozonops.rules.errors import MessageRefused, UnknownAlert
-from ozonops.rules.figures import OzonFigures
 from ozonops.rules.templates import Rendered, render, template
 from ozonops.rules.windows import ChatFacts, Verdict, chat_window
 

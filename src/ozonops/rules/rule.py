@@ -22,9 +22,9 @@ from typing import Any
 
 from sqlalchemy import CompoundSelect, Row, Select
 
+from ozonops.domain import OzonFigures
 from ozonops.notify import LocalText, Severity
-from ozonops.rules.config import RulesConfig, RuleSettings
-from ozonops.rules.figures import OzonFigures
+from ozonops.watch_config import RulesConfig, RuleSettings
 
 __all__ = [
     "Context",

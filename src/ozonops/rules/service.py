@@ -25,11 +25,11 @@ from ozonops.db import Database
 from ozonops.notify import Dispatcher, NotifyConfig, Outcome, Route, make_channels
 from ozonops.rules import notifying
 from ozonops.rules.catalogue import CATALOGUE
-from ozonops.rules.config import RulesConfig
 from ozonops.rules.engine import Evaluation, evaluate
 from ozonops.rules.probes import degraded_of, read_key_expiry, record_degraded, record_key_expiry
 from ozonops.rules.rule import Context, Rule
 from ozonops.sync import RunResult, Syncer
+from ozonops.watch_config import RulesConfig
 
 __all__ = ["Watchtower", "ozon_now"]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from ozonops.rules.figures import OzonFigures
+from ozonops.domain import OzonFigures
 
 __all__ = ["ChatFacts", "Verdict", "chat_window"]
 

@@ -81,9 +81,7 @@ class AlertEvent(Base):
     __tablename__ = "alert_events"
 
     id: Mapped[int] = mapped_column(_ID, primary_key=True)
-    alert_id: Mapped[int] = mapped_column(
-        ForeignKey("alerts.id", ondelete="CASCADE"), index=True
-    )
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime]
     #: opened | reopened | acknowledged | snoozed | woke | resolved | notified
     kind: Mapped[str] = mapped_column(String(20))
@@ -98,9 +96,7 @@ class AlertDelivery(Base):
     __table_args__ = (Index("ix_alert_deliveries_pending", "status", "route", "window"),)
 
     id: Mapped[int] = mapped_column(_ID, primary_key=True)
-    alert_id: Mapped[int] = mapped_column(
-        ForeignKey("alerts.id", ondelete="CASCADE"), index=True
-    )
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
     dedupe_key: Mapped[str] = mapped_column(String(200))
     #: sent | failed | deferred | skipped
     status: Mapped[str] = mapped_column(String(10))

@@ -6,9 +6,9 @@ from sqlalchemy import String, cast, exists, func, or_, select
 
 from ozonops.db.tables import Chat, ChatMessage, Review, ReviewComment, RfbsReturn
 from ozonops.notify import LocalText, Severity
-from ozonops.rules.config import ChatUnanswered, ReturnDecision, ReviewUnanswered
 from ozonops.rules.rule import Context, Facts, Query, Rule
 from ozonops.rules.texts import at, hours_between, span, text, when
+from ozonops.watch_config import ChatUnanswered, ReturnDecision, ReviewUnanswered
 
 __all__ = ["BUYER", "NOT_SELLER", "RULES"]
 

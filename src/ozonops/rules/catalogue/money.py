@@ -26,9 +26,9 @@ from ozonops.db.tables import Accrual, Posting, PostingItem, SyncCursor, Transac
 from ozonops.db.tables.base import Amount
 from ozonops.notify import LocalText, Severity
 from ozonops.rules.catalogue.shipping import NOT_HANDED_OVER, NOT_PACKED
-from ozonops.rules.config import ErrorIndex, EventLookback, NotCompensated, NotPaid
 from ozonops.rules.rule import Context, Facts, Hit, Query, Rule, posting_path
 from ozonops.rules.texts import at, text
+from ozonops.watch_config import ErrorIndex, EventLookback, NotCompensated, NotPaid
 
 __all__ = ["RULES", "error_index_hits"]
 

@@ -10,9 +10,9 @@ from sqlalchemy import String, and_, cast, func, select, type_coerce
 from ozonops.db.tables import InboxPush, Posting, StockSnapshot, SyncCursor, WatchFact
 from ozonops.db.tables.base import UtcDateTime
 from ozonops.notify import LocalText, Severity
-from ozonops.rules.config import KeyExpiring, PushSilence, StockCover
 from ozonops.rules.rule import Context, Facts, Query, Rule
 from ozonops.rules.texts import at, hours_between, span, text
+from ozonops.watch_config import KeyExpiring, PushSilence, StockCover
 
 __all__ = ["KEY_EXPIRY", "METHOD_DEGRADED", "RULES"]
 

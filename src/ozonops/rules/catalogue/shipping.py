@@ -8,9 +8,9 @@ from sqlalchemy import and_, or_, select
 
 from ozonops.db.tables import Posting
 from ozonops.notify import LocalText, Severity
-from ozonops.rules.config import Handover, NoTracking, ShipByNear
 from ozonops.rules.rule import Context, Facts, Query, Rule, posting_path
 from ozonops.rules.texts import at, hours_between, span, text, when
+from ozonops.watch_config import Handover, NoTracking, ShipByNear
 
 __all__ = ["NOT_HANDED_OVER", "NOT_PACKED", "RULES"]
 

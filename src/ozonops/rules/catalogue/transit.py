@@ -16,9 +16,9 @@ from sqlalchemy import ColumnElement, case, literal, or_, select
 from ozonops.db.tables import Posting
 from ozonops.db.tables.base import UtcDateTime
 from ozonops.notify import LocalText, Severity
-from ozonops.rules.config import CancelRight, DeliveryLate, EventLookback, NotClosed, Stalled
 from ozonops.rules.rule import Context, Facts, Query, Rule, posting_path
 from ozonops.rules.texts import at, hours_between, span, text, when
+from ozonops.watch_config import CancelRight, DeliveryLate, EventLookback, NotClosed, Stalled
 
 __all__ = ["FINAL", "IN_TRANSIT", "RULES", "SELLER_SCHEMES"]
 

@@ -1,7 +1,10 @@
 """The watchtower's settings (``OZONOPS_RULES__*``): one block per rule, Ozon's figures, the timer.
 
+They live outside ``ozonops.rules`` so that ``ozonops.config.Settings`` can hold them without
+importing the engine (which imports the Ozon client, which reads the settings).
+
 Each rule's block holds its own thresholds (ours, tunable) beside ``enabled`` and an optional
-``severity`` override; Ozon's own figures live in :class:`~ozonops.rules.figures.OzonFigures`
+``severity`` override; Ozon's own figures live in :class:`~ozonops.domain.figures.OzonFigures`
 (``ozon``). Example: ``OZONOPS_RULES__SHIP_BY_NEAR__WARN_HOURS=12``,
 ``OZONOPS_RULES__STALLED__DAYS='{"fbs": 6, "rfbs": 20, "fbo": 4}'``.
 """
@@ -13,8 +16,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ozonops.domain import OzonFigures
 from ozonops.notify import Severity
-from ozonops.rules.figures import OzonFigures
 
 __all__ = [
     "CancelRight",

@@ -1,8 +1,9 @@
 """Ozon's clocks and penalties: the ONE place their figures live, each with its source.
 
 Every figure here comes from ``shared/docs/ozon-rules.md`` (section named beside it); figures
-change, so each one is a setting (``OZONOPS_RULES__OZON__HANDOVER_DAYS=10``). Rules read them
-from :class:`OzonFigures` only, never as literals. Where the source is silent and we had to
+change, so each one can be overridden in the settings (``OZONOPS_RULES__OZON__HANDOVER_DAYS=10``,
+``ozonops.watch_config``). The rules read them from :class:`OzonFigures` only, never as
+literals. Where the source is silent and we had to
 choose, the description says ``[inferred]``.
 """
 
