@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from rich.console import Console, RenderableType
 
 from ozonops import __version__
-from ozonops.cli import common, run, store
+from ozonops.cli import alerts, common, run, store
 from ozonops.cli import format as fmt
 from ozonops.cli.durations import parse_duration
 from ozonops.cli.serving import bind_listener
@@ -62,6 +62,7 @@ simulator_app = typer.Typer(
 app.add_typer(simulator_app, name="simulator")
 store.register(app)
 run.register(app)
+alerts.register(app)
 
 UrlOption = Annotated[str, typer.Option("--url", help="Base URL of a running simulator.")]
 

@@ -26,6 +26,7 @@ from ozonops.config import Settings
 from ozonops.db import Database, KeyBox, save_shop
 from ozonops.errors import OzonOpsError
 from ozonops.log import configure_logging
+from ozonops.rules import Watchtower, ozon_now
 from ozonops.simulator.config import SimConfig
 from ozonops.sync import RESOURCES, RunResult, Syncer
 from ozonops.worker import Schedule, run_schedule
@@ -91,14 +92,36 @@ async def _run(
     resources: list[str] | None,
 ) -> None:
     async with _syncer(settings, db) as syncer:
+        tower, on_run = _watch(settings, db, syncer)
         await _services(
             settings,
             db,
             syncer,
             lambda: run_schedule(
-                syncer, schedule=schedule, shops=shops, resources=resources, on_run=_Lines()
+                syncer, schedule=schedule, shops=shops, resources=resources, on_run=on_run
             ),
+            also=[asyncio.create_task(tower.run(syncer=syncer), name="watchtower")],
         )
+
+
+def _watch(
+    settings: Settings, db: Database, syncer: Syncer
+) -> tuple[Watchtower, Callable[[RunResult], None]]:
+    """The rules over the store: evaluated after each sync round and on their timer."""
+    tower = Watchtower(
+        db,
+        config=settings.rules,
+        notify=settings.notify,
+        ozon_clock=lambda: ozon_now(syncer),
+        dashboard_url=settings.public_url or f"http://{settings.web_host}:{settings.web_port}",
+    )
+    lines = _Lines()
+
+    def on_run(result: RunResult) -> None:
+        lines(result)
+        tower.after_run(result)
+
+    return tower, on_run
 
 
 async def _services(
@@ -254,12 +277,19 @@ async def _demo(
         common.show(fmt.format_step("first sync · 首次同步"))
         await sync_with_progress(syncer)
         common.show(fmt.format_step("scheduler · 定时同步", schedule=schedule))
-        await run_schedule(syncer, schedule=schedule, on_run=_Lines())
+        await run_schedule(syncer, schedule=schedule, on_run=on_run)
 
     try:
         async with _syncer(settings, db) as syncer:
+            tower, on_run = _watch(settings, db, syncer)
+            watching = asyncio.create_task(tower.run(syncer=syncer), name="watchtower")
             await _services(
-                settings, db, syncer, first_sync_then_schedule, also=[served], servers=[server]
+                settings,
+                db,
+                syncer,
+                first_sync_then_schedule,
+                also=[served, watching],
+                servers=[server],
             )
     finally:
         server.should_exit = True

@@ -22,6 +22,7 @@ from ozonops.rules.alerts import (
     list_alerts,
     resolve,
     snooze,
+    store_now,
 )
 from ozonops.rules.catalogue import CATALOGUE, RULES_BY_ID, rule
 from ozonops.rules.engine import Evaluation, RuleReport, evaluate, evaluate_rule, find_hits
@@ -98,5 +99,6 @@ __all__ = [
     "rule",
     "send_messages",
     "snooze",
+    "store_now",
     "template",
 ]

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, insert, select
 from sqlalchemy.orm import Session
 
-from ozonops.db.tables import Alert, AlertEvent, Shop
+from ozonops.db.tables import Alert, AlertEvent, Shop, SyncRun
 from ozonops.rules.errors import InvalidTransition, UnknownAlert
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "list_alerts",
     "resolve",
     "snooze",
+    "store_now",
 ]
 
 STATES = ("open", "acknowledged", "snoozed", "resolved")
@@ -184,3 +185,20 @@ def history(session: Session, *, alert_id: int) -> list[AlertEntry]:
 
 def _shop(session: Session, alert: Alert) -> str:
     return session.scalar(select(Shop.name).where(Shop.id == alert.shop_id)) or str(alert.shop_id)
+
+
+def store_now(session: Session, *, wall: datetime) -> datetime:
+    """Ozon's clock as the store last saw it, moved on by the time since (the machine's clock
+    when nothing was synced yet). Alerts live on Ozon's clock; a command that snoozes until
+    "4 h from now" must mean Ozon's now, or a simulated Ozon's."""
+    row = session.execute(
+        select(SyncRun.started_at, SyncRun.finished_at)
+        .where(SyncRun.finished_at.is_not(None))
+        .order_by(SyncRun.id.desc())
+        .limit(1)
+    ).first()
+    if row is None or row.finished_at is None:
+        return wall
+    started: datetime = row.started_at
+    finished: datetime = row.finished_at
+    return started + max(wall - finished, timedelta(0))

@@ -172,14 +172,17 @@ def preview_messages(
     session: Session,
     *,
     template_id: str,
-    postings: Sequence[str] | Mapping[str, int],
+    postings: Sequence[str],
     now: datetime,
     figures: OzonFigures,
+    alerts: Mapping[str, int] | None = None,
 ) -> list[Preview]:
-    """What would be sent to each posting's buyer, and whether it may be (nothing is sent)."""
+    """What would be sent to each posting's buyer, and whether it may be (nothing is sent).
+
+    ``alerts`` names the alert a posting's message answers (kept with the message)."""
     template(template_id)  # an unknown id fails before anything else
-    numbers = list(postings)
-    alerts = dict(postings) if isinstance(postings, Mapping) else {}
+    numbers = list(dict.fromkeys(postings))
+    alerts = alerts or {}
     known = _facts(session, numbers)
     shops = {i: n for i, n in session.execute(select(Shop.id, Shop.name))}
     sent = set(
