@@ -53,9 +53,11 @@ def test_every_rule_names_what_it_protects_its_source_and_has_settings() -> None
     ids = [r.id for r in CATALOGUE]
     assert len(ids) == len(set(ids)) >= 25
     for r in CATALOGUE:
-        assert r.protects and r.source, r.id
+        assert r.protects, r.id
+        assert r.source, r.id
         assert config.settings_of(r.id).enabled, r.id
-        assert r.name.zh and r.name.en, r.id
+        assert r.name.zh, r.id
+        assert r.name.en, r.id
 
 
 def test_delivered_and_not_paid_only_once_money_is_synced(db: Database) -> None:
@@ -183,7 +185,8 @@ def test_return_requests_awaiting_a_decision_and_disputes(db: Database) -> None:
     text = rule("return_decision").describe(
         {**hits(db, "return_decision")["1"], "object_id": "1"}, _ctx()
     )
-    assert "4 h" in text[1].en and "4 小时" in text[1].zh
+    assert "4 h" in text[1].en
+    assert "4 小时" in text[1].zh
 
 
 def _ctx() -> Context:

@@ -78,5 +78,6 @@ def test_the_lifecycle_holds_its_promises(store: tuple[Database, int], steps: li
         if not holds:
             assert a.state == "resolved"
         if a.state == "snoozed":
-            assert a.snoozed_until is not None and a.snoozed_until > now
+            assert a.snoozed_until is not None
+            assert a.snoozed_until > now
         assert a.occurrence == 1 + comebacks
