@@ -22,7 +22,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from ozonops.db.tables import Accrual, Posting, PostingItem, SyncCursor, Transaction
+from ozonops.db.tables import Accrual, Posting, PostingItem, Shop, SyncCursor, Transaction
 from ozonops.db.tables.base import Amount
 from ozonops.notify import LocalText, Severity
 from ozonops.rules.catalogue.shipping import NOT_HANDED_OVER, NOT_PACKED
@@ -147,7 +147,12 @@ def _price() -> Any:
 
 def _error_index(ctx: Context) -> Query:
     start = ctx.ago(days=ctx.ozon.error_index_window_days)
-    in_window = and_(Posting.scheme == "rfbs", Posting.in_process_at >= start)
+    # Per shop, so the (shop_id, in_process_at) index reads only the window.
+    in_window = and_(
+        Posting.shop_id.in_(select(Shop.id)),
+        Posting.in_process_at >= start,
+        Posting.scheme == "rfbs",
+    )
     orders = (
         select(
             Posting.shop_id,

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import String, and_, cast, func, select, type_coerce
 
-from ozonops.db.tables import InboxPush, Posting, StockSnapshot, SyncCursor, WatchFact
+from ozonops.db.tables import InboxPush, Posting, Shop, StockSnapshot, SyncCursor, WatchFact
 from ozonops.db.tables.base import UtcDateTime
 from ozonops.notify import LocalText, Severity
 from ozonops.rules.rule import Context, Facts, Query, Rule
@@ -127,7 +127,9 @@ def _push(ctx: Context) -> Query:
     last_at = type_of(last.c.at)
     orders = (
         select(Posting.shop_id, func.count().label("n"))
-        .where(Posting.in_process_at >= ctx.ago(hours=s.hours))
+        .where(
+            Posting.shop_id.in_(select(Shop.id)), Posting.in_process_at >= ctx.ago(hours=s.hours)
+        )
         .group_by(Posting.shop_id)
         .subquery("orders")
     )

@@ -15,19 +15,21 @@ from sqlalchemy import ColumnElement, case, literal, or_, select
 
 from ozonops.db.tables import Posting
 from ozonops.db.tables.base import UtcDateTime
+from ozonops.domain import FBO_PUSH_STATES, FBS_PUSH_STATES, FINAL_STATUSES
 from ozonops.notify import LocalText, Severity
 from ozonops.rules.rule import Context, Facts, Query, Rule, posting_path
 from ozonops.rules.texts import at, hours_between, span, text, when
 from ozonops.watch_config import CancelRight, DeliveryLate, EventLookback, NotClosed, Stalled
 
-__all__ = ["FINAL", "IN_TRANSIT", "RULES", "SELLER_SCHEMES"]
+__all__ = ["IN_TRANSIT", "OPEN", "RULES", "SELLER_SCHEMES"]
 
 #: Statuses of a parcel on its way to the buyer (the carrier holds it).
 IN_TRANSIT = ("acceptance_in_progress", "driver_pickup", "delivering")
 #: Substatuses of ``delivering`` where the parcel waits for the buyer, not the carrier.
 WAITING_FOR_BUYER = ("posting_in_pickup_point", "posting_conditionally_delivered")
-#: Not delivered, not cancelled.
-FINAL = ("delivered", "cancelled", "cancelled_from_split_pending")
+#: Not delivered, not cancelled: every status a posting is still open in (Ozon's vocabulary,
+#: ``ozonops.domain``), named rather than "not final", so the status index narrows the scan.
+OPEN = tuple(sorted((set(FBS_PUSH_STATES) | set(FBO_PUSH_STATES)) - FINAL_STATUSES))
 #: Schemes whose delivery promise the seller answers for (FBO lists carry no window).
 SELLER_SCHEMES = ("fbs", "rfbs")
 
@@ -121,7 +123,7 @@ def _late(ctx: Context) -> Query:
     assert isinstance(s, DeliveryLate)
     return select(*_columns(), Posting.delivery_date_end).where(
         Posting.scheme.in_(SELLER_SCHEMES),
-        Posting.status.not_in(FINAL),
+        Posting.status.in_(OPEN),
         Posting.substatus != "posting_conditionally_delivered",
         Posting.delivery_date_end < ctx.ago(hours=s.grace_hours),
     )
@@ -146,7 +148,7 @@ def _may_cancel(ctx: Context) -> Query:
     days = ctx.ozon.buyer_cancel_overdue_days - s.warn_days
     return select(*_columns(), Posting.delivery_date_end).where(
         Posting.scheme.in_(SELLER_SCHEMES),
-        Posting.status.not_in(FINAL),
+        Posting.status.in_(OPEN),
         Posting.substatus != "posting_conditionally_delivered",
         Posting.delivery_date_end <= ctx.ago(days=days),
     )
