@@ -14,6 +14,8 @@ Prints each figure beside its goal and says MISSED when a goal is not met; exits
   pages again (warm: postings built, renderings cached).
 - Client read and tracking-number upload files: ``bench/client_read.py`` and
   ``bench/tracking_file.py`` (checking 100k numbers, reading and writing 100k-row files).
+- Rules: accuracy against the simulator's truth per rule (``bench/rules_accuracy.py``) and
+  evaluation time over 1,000,000 postings on SQLite and PostgreSQL (``bench/rules_eval.py``).
 """
 
 from __future__ import annotations
@@ -164,6 +166,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-webhook", action="store_true", help="skip bench/webhook_receiver.py (~1 min)"
     )
+    parser.add_argument(
+        "--skip-rules", action="store_true", help="skip bench/rules_eval.py (~10 min)"
+    )
+    parser.add_argument(
+        "--skip-rules-accuracy",
+        action="store_true",
+        help="skip bench/rules_accuracy.py (~2 min)",
+    )
     args = parser.parse_args(argv)
     rows: list[Row] = []
     if not args.skip_world:
@@ -205,6 +215,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{'webhook receiver (own process, load from another)':<52} {'figure':>30}   goal")
         for name, figure, goal in webhook_receiver():
             print(f"{name:<52} {figure:>30}   {goal}")
+            if goal.endswith("MISSED"):
+                missed_client.append(name)
+    if not args.skip_rules_accuracy:
+        from bench.rules_accuracy import run as rules_accuracy
+
+        print(f"\n{'rules against the simulator truth':<40} {'figure':>34}   goal")
+        for name, figure, goal in rules_accuracy():
+            print(f"{name:<40} {figure:>34}   {goal}")
+            if goal.endswith("MISSED"):
+                missed_client.append(name)
+    if not args.skip_rules:
+        from bench.rules_eval import run as rules_eval
+
+        print(f"\n{'rule evaluation (1,000,000 postings)':<52} {'figure':>34}   goal")
+        for name, figure, goal in rules_eval():
+            print(f"{name:<52} {figure:>34}   {goal}")
             if goal.endswith("MISSED"):
                 missed_client.append(name)
     missed = [r.name for r in rows if r.goal is not None and r.value > r.goal] + missed_client

@@ -89,7 +89,7 @@ def evaluate_rule(session: Session, *, rule: Rule, ctx: Context) -> RuleReport:
     firing = {
         (r.shop_id, r.object_id): r
         for r in session.execute(
-            select(Alert.id, Alert.shop_id, Alert.object_id, Alert.state, Alert.facts).where(
+            select(Alert.id, Alert.shop_id, Alert.object_id, Alert.state, Alert.digest).where(
                 Alert.rule_id == rule.id, Alert.firing
             )
         )
@@ -119,6 +119,7 @@ def evaluate_rule(session: Session, *, rule: Rule, ctx: Context) -> RuleReport:
                     "state": "open",
                     "firing": True,
                     "facts": hits[(a.shop_id, a.object_id)].facts,
+                    "digest": hits[(a.shop_id, a.object_id)].digest,
                     "severity": severity,
                     "occurrence": a.occurrence + 1,
                     "opened_at": ctx.now,
@@ -141,9 +142,15 @@ def evaluate_rule(session: Session, *, rule: Rule, ctx: Context) -> RuleReport:
         ]
 
     changed = [
-        {"id": row.id, "facts": hits[key].facts, "severity": severity, "updated_at": ctx.now}
+        {
+            "id": row.id,
+            "facts": hits[key].facts,
+            "digest": digest,
+            "severity": severity,
+            "updated_at": ctx.now,
+        }
         for key, row in firing.items()
-        if key in hits and row.facts != hits[key].facts
+        if key in hits and row.digest != (digest := hits[key].digest)
     ]
     if changed:
         session.execute(update(Alert), changed)
@@ -219,6 +226,7 @@ def _new_alert(rule: Rule, hit: Hit, severity: str, now: datetime) -> dict[str, 
         "state": "open",
         "firing": True,
         "facts": hit.facts,
+        "digest": hit.digest,
         "path": rule.path(hit.object_id),
         "occurrence": 1,
         "created_at": now,

@@ -13,13 +13,15 @@ query over their table, a severity, the Ozon rule and its source.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import hashlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+import orjson
 from sqlalchemy import CompoundSelect, Row, Select
 
 from ozonops.domain import OzonFigures
@@ -73,6 +75,12 @@ class Hit:
     object_id: str
     facts: Facts
 
+    @property
+    def digest(self) -> str:
+        """A hash of the facts (what the alert row keeps to tell a change)."""
+        body = orjson.dumps(self.facts, option=orjson.OPT_SORT_KEYS)
+        return hashlib.blake2b(body, digest_size=16).hexdigest()
+
 
 def fact_value(value: Any) -> Any:
     """A column value as it is kept in an alert's facts (JSON)."""
@@ -89,13 +97,22 @@ def fact_value(value: Any) -> Any:
     return value
 
 
-def hits_from_rows(rows: Iterable[Row[Any]], _ctx: Context) -> list[Hit]:
+def hits_from_rows(rows: Sequence[Row[Any]], _ctx: Context) -> list[Hit]:
     """One hit per row: ``shop_id``, ``object_id``, the other columns as facts."""
+    if not rows:
+        return []
+    names = list(rows[0]._fields)
+    shop_at, object_at = names.index("shop_id"), names.index("object_id")
+    keep = [(i, name) for i, name in enumerate(names) if i not in (shop_at, object_at)]
+    plain = (str, int, bool, type(None))
     out = []
     for row in rows:
-        data = row._mapping
-        facts = {k: fact_value(v) for k, v in data.items() if k not in ("shop_id", "object_id")}
-        out.append(Hit(int(data["shop_id"]), str(data["object_id"]), facts))
+        facts = {
+            name: value if type(value) in plain else fact_value(value)
+            for i, name in keep
+            for value in (row[i],)
+        }
+        out.append(Hit(int(row[shop_at]), str(row[object_at]), facts))
     return out
 
 

@@ -54,6 +54,8 @@ class Alert(Base):
     #: The rule's condition held at the last evaluation.
     firing: Mapped[bool] = mapped_column(default=True)
     facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: A hash of ``facts``: the engine tells changed facts without reading them back.
+    digest: Mapped[str] = mapped_column(String(32), default="")
     #: Where the object's timeline is, relative to the dashboard (``/postings/{number}``).
     path: Mapped[str | None] = mapped_column(String(200))
     occurrence: Mapped[int] = mapped_column(default=1)

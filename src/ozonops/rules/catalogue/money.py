@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -39,26 +40,40 @@ MONEY_RESOURCES = ("accruals", "transactions")
 
 
 def _money_synced(ctx: Context) -> Any:
-    return exists().where(
-        SyncCursor.shop_id == Posting.shop_id,
-        SyncCursor.resource.in_(MONEY_RESOURCES),
-        SyncCursor.status == "ok",
-        SyncCursor.last_value.is_not(None),
+    """The posting's shop reads money (computed once per query, not per posting)."""
+    return Posting.shop_id.in_(
+        select(SyncCursor.shop_id).where(
+            SyncCursor.resource.in_(MONEY_RESOURCES),
+            SyncCursor.status == "ok",
+            SyncCursor.last_value.is_not(None),
+        )
     )
 
 
-def _booked(*, positive: bool = False) -> Any:
-    accrual = [Accrual.unit_number == Posting.posting_number]
-    operation = [Transaction.posting_number == Posting.posting_number]
-    if positive:
-        accrual.append(Accrual.total_amount > Decimal(0))
-        operation.append(Transaction.amount > Decimal(0))
-    return or_(exists().where(*accrual), exists().where(*operation))
+def _paid_since(since: datetime) -> tuple[Any, Any]:
+    """Postings with money booked to the seller since ``since``, as two sets the database
+    builds once (each read on its (shop, date) index), not a lookup per posting."""
+    shops = select(Shop.id)
+    accrued = select(Accrual.unit_number).where(
+        Accrual.shop_id.in_(shops),
+        Accrual.accrual_date >= since.date(),
+        Accrual.total_amount > Decimal(0),
+        Accrual.unit_number.is_not(None),
+    )
+    operated = select(Transaction.posting_number).where(
+        Transaction.shop_id.in_(shops),
+        Transaction.operation_date >= since,
+        Transaction.amount > Decimal(0),
+        Transaction.posting_number.is_not(None),
+    )
+    return accrued, operated
 
 
 def _not_paid(ctx: Context) -> Query:
     s = ctx.config.delivered_not_paid
     assert isinstance(s, NotPaid)
+    # Money for a delivery is booked on or after it (a day's slack for time zones).
+    accrued, operated = _paid_since(ctx.ago(days=s.lookback_days + 1))
     return select(
         Posting.shop_id,
         Posting.posting_number.label("object_id"),
@@ -68,7 +83,8 @@ def _not_paid(ctx: Context) -> Query:
         Posting.status == "delivered",
         Posting.status_at <= ctx.ago(days=s.after_days),
         Posting.status_at >= ctx.ago(days=s.lookback_days),
-        ~_booked(positive=True),
+        Posting.posting_number.not_in(accrued),
+        Posting.posting_number.not_in(operated),
         _money_synced(ctx),
     )
 
@@ -165,6 +181,7 @@ def _error_index(ctx: Context) -> Query:
     )
     seller_fault = and_(
         Posting.status == "cancelled",
+        Posting.status_at >= start,  # cancelled after it was placed: the index bounds it
         or_(Posting.affect_cancellation_rating, Posting.cancellation_initiator == "seller"),
     )
     late = and_(Posting.status.in_(NOT_PACKED), Posting.shipment_date <= ctx.now)

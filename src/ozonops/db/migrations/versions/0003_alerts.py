@@ -45,6 +45,7 @@ def upgrade() -> None:
             sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
             nullable=False,
         ),
+        sa.Column("digest", sa.String(length=32), nullable=False),
         sa.Column("path", sa.String(length=200), nullable=True),
         sa.Column("occurrence", sa.Integer(), nullable=False),
         sa.Column("created_at", ozonops.db.tables.base.UtcDateTime(timezone=True), nullable=False),
