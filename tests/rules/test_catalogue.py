@@ -86,6 +86,7 @@ def test_delivered_and_not_paid_only_once_money_is_synced(db: Database) -> None:
                 operation_id=7,
                 shop_id=sid,
                 operation_type="OperationAgentDeliveredToCustomer",
+                operation_date=NOW - 9 * D,
                 posting_number="1-4",
                 amount=Decimal("99"),
                 raw={},
