@@ -194,10 +194,11 @@ def _span(timeline: list[Event], ev: Event | None) -> tuple[datetime, datetime] 
 
 
 def visible(
-    p: Posting, rule_id: str, kind: str, at: datetime, config: RulesConfig
+    p: Posting, rule_id: str, kind: str, at: datetime, config: RulesConfig, first_sync: datetime
 ) -> tuple[datetime, datetime] | None:
     """When a trouble shows in Ozon's answers as ``rule_id`` sees it, and until when (None:
-    it never does)."""
+    it never does). Status ages count from the first sync at the earliest: a poll cannot
+    know how long a posting had been in the status it first saw."""
     timeline = p.timeline
     after = [ev for ev in timeline if ev.at >= at]
     if rule_id == "arbitration_opened":
@@ -223,7 +224,7 @@ def visible(
         if not before or nxt is None:
             return None
         days = config.stalled.days.get("rfbs" if p.scheme.is_rfbs else "fbs", 30.0)
-        start = before[-1].at + timedelta(days=days)
+        start = max(before[-1].at, first_sync) + timedelta(days=days)
         return (start, nxt.at) if start < nxt.at else None
     raise ValueError(kind)
 
@@ -368,7 +369,7 @@ def _compare_troubles(
                 if t.kind not in kinds:
                     continue
                 at = p.in_process_at + timedelta(seconds=t.offset_s)
-                window = visible(p, rule_id, t.kind, at, config)
+                window = visible(p, rule_id, t.kind, at, config, first_sync)
                 if window is None:
                     continue
                 start, end = window

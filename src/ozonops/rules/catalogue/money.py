@@ -33,7 +33,7 @@ from ozonops.watch_config import ErrorIndex, EventLookback, NotCompensated, NotP
 
 __all__ = ["RULES", "error_index_hits"]
 
-#: Transaction types that pay a seller for a lost or damaged item (ozon-api.md §8).
+#: Transaction types that pay a seller for a lost or damaged item (ozon-api.md §7).
 COMPENSATION_OPERATIONS = ("MarketplaceSellerCompensationOperation",)
 #: Sync resources that book money per posting: a shop reading neither says nothing.
 MONEY_RESOURCES = ("accruals", "transactions")
