@@ -39,6 +39,7 @@ from ozonops.rules import (
     snooze,
     store_now,
 )
+from ozonops.rules import rule as find_rule
 from ozonops.sync import Syncer
 
 __all__ = ["alerts_app", "messages_app", "register"]
@@ -112,6 +113,8 @@ def alerts_list(
     states = list(STATES) if everything else (state or list(ACTIVE))
 
     def work(session: Session, now: datetime) -> None:
+        for rule_id in rule or []:
+            find_rule(rule_id)  # an unknown id says which ones exist
         alerts = list_alerts(session, states=states, rules=rule, shops=shop, limit=limit)
         common.show(fmt.format_alerts(alerts, ctx=_ctx(settings, now), lang=chosen))
 
