@@ -14,21 +14,18 @@ from __future__ import annotations
 
 import os
 import random
-import secrets
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import psycopg
 from pydantic import SecretStr
 from sqlalchemy import insert, select, update
-from sqlalchemy.engine import make_url
 
+from bench.sync_backfill import _postgres
 from ozonops.db import Database, KeyBox, save_shop, upgrade
 from ozonops.db.tables import (
     Accrual,
@@ -358,26 +355,6 @@ def measure(db: Database, label: str, *, postings: int = POSTINGS) -> list[Row]:
             "",
         ),
     ]
-
-
-@contextmanager
-def _postgres() -> Iterator[str | None]:
-    name = f"ozonops_rules_bench_{secrets.token_hex(4)}"
-    admin = make_url(PG_ADMIN).set(drivername="postgresql").render_as_string(hide_password=False)
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.Error:
-        yield None
-        return
-    try:
-        yield make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,)
-            )
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def run(*, postings: int = POSTINGS) -> list[Row]:

@@ -24,6 +24,7 @@ from ozonops.notify import Lang
 from ozonops.rules import (
     ACTIVE,
     STATES,
+    AlertView,
     Context,
     Preview,
     RulesError,
@@ -121,17 +122,25 @@ def alerts_list(
     _in_store(settings, work)
 
 
-@alerts_app.command("ack")
-def alerts_ack(ids: IdsArgument, by: ByOption = None) -> None:
-    """Acknowledge: someone is on it (no more reminders until it resolves)."""
+Action = Callable[[Session, int, str, datetime], AlertView]
+
+
+def _each(ids: Sequence[int], by: str | None, action: Action) -> None:
+    """``action`` on every alert, in one transaction; then the alerts as they are now."""
     settings = common.load()
     actor = _actor(by)
 
     def work(session: Session, now: datetime) -> None:
-        done = [acknowledge(session, alert_id=i, actor=actor, now=now) for i in ids]
+        done = [action(session, alert_id, actor, now) for alert_id in ids]
         common.show(fmt.format_alerts(done, ctx=_ctx(settings, now), lang="zh"))
 
     _in_store(settings, work)
+
+
+@alerts_app.command("ack")
+def alerts_ack(ids: IdsArgument, by: ByOption = None) -> None:
+    """Acknowledge: someone is on it (no more reminders until it resolves)."""
+    _each(ids, by, lambda s, i, actor, now: acknowledge(s, alert_id=i, actor=actor, now=now))
 
 
 @alerts_app.command("snooze")
@@ -141,32 +150,21 @@ def alerts_snooze(
     by: ByOption = None,
 ) -> None:
     """Snooze: quiet for a while, then open (and notified) again if it still holds."""
-    settings = common.load()
-    actor = _actor(by)
     try:
-        seconds = parse_duration(for_)
+        quiet = timedelta(seconds=parse_duration(for_))
     except ValueError as exc:
         common.fail(f"--for {for_!r}: {exc}")
-
-    def work(session: Session, now: datetime) -> None:
-        until = now + timedelta(seconds=seconds)
-        done = [snooze(session, alert_id=i, until=until, actor=actor, now=now) for i in ids]
-        common.show(fmt.format_alerts(done, ctx=_ctx(settings, now), lang="zh"))
-
-    _in_store(settings, work)
+    _each(
+        ids,
+        by,
+        lambda s, i, actor, now: snooze(s, alert_id=i, until=now + quiet, actor=actor, now=now),
+    )
 
 
 @alerts_app.command("resolve")
 def alerts_resolve(ids: IdsArgument, by: ByOption = None) -> None:
     """Resolve by hand; it reopens only if the condition clears and comes back."""
-    settings = common.load()
-    actor = _actor(by)
-
-    def work(session: Session, now: datetime) -> None:
-        done = [resolve(session, alert_id=i, actor=actor, now=now) for i in ids]
-        common.show(fmt.format_alerts(done, ctx=_ctx(settings, now), lang="zh"))
-
-    _in_store(settings, work)
+    _each(ids, by, lambda s, i, actor, now: resolve(s, alert_id=i, actor=actor, now=now))
 
 
 @alerts_app.command("history")

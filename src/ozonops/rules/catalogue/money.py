@@ -26,6 +26,7 @@ from sqlalchemy import (
 from ozonops.db.tables import Accrual, Posting, PostingItem, Shop, SyncCursor, Transaction
 from ozonops.db.tables.base import Amount
 from ozonops.notify import LocalText, Severity
+from ozonops.rules.catalogue.common import cancelled_because
 from ozonops.rules.catalogue.shipping import NOT_HANDED_OVER, NOT_PACKED
 from ozonops.rules.rule import Context, Facts, Hit, Query, Rule, posting_path
 from ozonops.rules.texts import at, text
@@ -107,10 +108,6 @@ def _not_compensated(ctx: Context) -> Query:
     lost = ctx.config.lost
     assert isinstance(s, NotCompensated)
     assert isinstance(lost, EventLookback)
-    reasons = [Posting.cancel_reason_id.in_(lost.reason_ids)] if lost.reason_ids else []
-    for word in lost.reason_words:
-        for form in sorted({word, word[:1].upper() + word[1:]}):
-            reasons.append(Posting.cancel_reason.like(f"%{form}%"))
     compensated = or_(
         exists().where(
             Transaction.posting_number == Posting.posting_number,
@@ -130,7 +127,7 @@ def _not_compensated(ctx: Context) -> Query:
         Posting.cancel_reason,
     ).where(
         Posting.status == "cancelled",
-        or_(*reasons) if reasons else literal(False),
+        cancelled_because(lost),
         Posting.status_at <= ctx.ago(days=due),
         Posting.status_at >= ctx.ago(days=s.lookback_days),
         ~compensated,

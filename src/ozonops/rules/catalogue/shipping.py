@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import and_, or_, select
 
 from ozonops.db.tables import Posting
 from ozonops.notify import LocalText, Severity
+from ozonops.rules.catalogue.common import posting_columns
 from ozonops.rules.rule import Context, Facts, Query, Rule, posting_path
 from ozonops.rules.texts import at, hours_between, span, text, when
 from ozonops.watch_config import Handover, NoTracking, ShipByNear
@@ -20,20 +19,10 @@ NOT_PACKED = ("awaiting_approve", "awaiting_packaging")
 NOT_HANDED_OVER = (*NOT_PACKED, "awaiting_registration", "awaiting_deliver")
 
 
-def _posting_columns() -> tuple[Any, ...]:
-    return (
-        Posting.shop_id,
-        Posting.posting_number.label("object_id"),
-        Posting.scheme,
-        Posting.status,
-        Posting.substatus,
-    )
-
-
 def _ship_by_near(ctx: Context) -> Query:
     s = ctx.config.ship_by_near
     assert isinstance(s, ShipByNear)
-    return select(*_posting_columns(), Posting.shipment_date).where(
+    return select(*posting_columns(), Posting.shipment_date).where(
         Posting.status.in_(NOT_PACKED),
         Posting.scheme.in_(("fbs", "rfbs")),
         Posting.shipment_date > ctx.now,
@@ -54,7 +43,7 @@ def _ship_by_near_text(f: Facts, ctx: Context) -> tuple[LocalText, LocalText]:
 
 
 def _ship_by_missed(ctx: Context) -> Query:
-    return select(*_posting_columns(), Posting.shipment_date).where(
+    return select(*posting_columns(), Posting.shipment_date).where(
         Posting.status.in_(NOT_PACKED),
         Posting.scheme.in_(("fbs", "rfbs")),
         Posting.shipment_date <= ctx.now,
@@ -76,7 +65,7 @@ def _ship_by_missed_text(f: Facts, ctx: Context) -> tuple[LocalText, LocalText]:
 
 
 def _packing_failed(ctx: Context) -> Query:
-    return select(*_posting_columns(), Posting.shipment_date, Posting.status_at).where(
+    return select(*posting_columns(), Posting.shipment_date, Posting.status_at).where(
         Posting.status == "awaiting_packaging", Posting.substatus == "ship_failed"
     )
 
@@ -97,7 +86,7 @@ def _handover(ctx: Context) -> Query:
     s = ctx.config.handover_deadline
     assert isinstance(s, Handover)
     # in_process_at + handover_days - now <= warn_days  <=>  in_process_at <= now - (days - warn)
-    return select(*_posting_columns(), Posting.in_process_at).where(
+    return select(*posting_columns(), Posting.in_process_at).where(
         Posting.scheme == "rfbs",
         Posting.status.in_(NOT_HANDED_OVER),
         Posting.in_process_at <= ctx.ago(days=ctx.ozon.handover_days - s.warn_days),
@@ -134,7 +123,7 @@ def _no_tracking(ctx: Context) -> Query:
         Posting.status == "awaiting_deliver",
         Posting.shipment_date <= ctx.ago(hours=s.after_hours),
     )
-    return select(*_posting_columns(), Posting.shipment_date, Posting.status_at).where(
+    return select(*posting_columns(), Posting.shipment_date, Posting.status_at).where(
         Posting.scheme == "rfbs",
         Posting.tpl_integration_type == "non_integrated",
         missing,
@@ -156,7 +145,7 @@ def _no_tracking_text(f: Facts, ctx: Context) -> tuple[LocalText, LocalText]:
 
 
 def _not_accepted(ctx: Context) -> Query:
-    return select(*_posting_columns(), Posting.status_at).where(Posting.status == "not_accepted")
+    return select(*posting_columns(), Posting.status_at).where(Posting.status == "not_accepted")
 
 
 def _not_accepted_text(f: Facts, ctx: Context) -> tuple[LocalText, LocalText]:

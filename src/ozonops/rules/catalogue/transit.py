@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, literal, or_, select
+from sqlalchemy import ColumnElement, case, literal, select
 
 from ozonops.db.tables import Posting
 from ozonops.db.tables.base import UtcDateTime
 from ozonops.domain import FBO_PUSH_STATES, FBS_PUSH_STATES, FINAL_STATUSES
 from ozonops.notify import LocalText, Severity
+from ozonops.rules.catalogue.common import cancelled_because, posting_columns
 from ozonops.rules.rule import Context, Facts, Query, Rule, posting_path
 from ozonops.rules.texts import at, hours_between, span, text, when
 from ozonops.watch_config import CancelRight, DeliveryLate, EventLookback, NotClosed, Stalled
@@ -34,16 +35,6 @@ OPEN = tuple(sorted((set(FBS_PUSH_STATES) | set(FBO_PUSH_STATES)) - FINAL_STATUS
 SELLER_SCHEMES = ("fbs", "rfbs")
 
 
-def _columns() -> tuple[Any, ...]:
-    return (
-        Posting.shop_id,
-        Posting.posting_number.label("object_id"),
-        Posting.scheme,
-        Posting.status,
-        Posting.substatus,
-    )
-
-
 def _stalled(ctx: Context) -> Query:
     s = ctx.config.stalled
     assert isinstance(s, Stalled)
@@ -58,7 +49,7 @@ def _stalled(ctx: Context) -> Query:
     whens += [(Posting.scheme == scheme, cutoff(days)) for scheme, days in sorted(s.days.items())]
     limit = case(*whens, else_=cutoff(max(s.days.values(), default=30.0)))
     return select(
-        *_columns(), Posting.status_at, Posting.delivery_method_name, Posting.tracking_number
+        *posting_columns(), Posting.status_at, Posting.delivery_method_name, Posting.tracking_number
     ).where(
         Posting.status.in_(IN_TRANSIT),
         Posting.substatus.not_in(WAITING_FOR_BUYER),
@@ -83,16 +74,8 @@ def _stalled_text(f: Facts, ctx: Context) -> tuple[LocalText, LocalText]:
 def _cancelled_for(ctx: Context, rule_id: str) -> Query:
     s = ctx.config.settings_of(rule_id)
     assert isinstance(s, EventLookback)
-    reasons: list[ColumnElement[bool]] = []
-    if s.reason_ids:
-        reasons.append(Posting.cancel_reason_id.in_(s.reason_ids))
-    for word in s.reason_words:
-        for form in sorted({word, word[:1].upper() + word[1:], word[:1].lower() + word[1:]}):
-            reasons.append(Posting.cancel_reason.like(f"%{form}%"))
-    if not reasons:
-        reasons.append(literal(False))
     return select(
-        *_columns(),
+        *posting_columns(),
         Posting.status_at.label("cancelled_at"),
         Posting.cancel_reason_id,
         Posting.cancel_reason,
@@ -100,7 +83,7 @@ def _cancelled_for(ctx: Context, rule_id: str) -> Query:
     ).where(
         Posting.status == "cancelled",
         Posting.status_at >= ctx.ago(days=s.lookback_days),
-        or_(*reasons),
+        cancelled_because(s),
     )
 
 
@@ -121,7 +104,7 @@ def _event_text(zh: str, en: str, zh_body: str, en_body: str) -> Any:
 def _late(ctx: Context) -> Query:
     s = ctx.config.delivery_late
     assert isinstance(s, DeliveryLate)
-    return select(*_columns(), Posting.delivery_date_end).where(
+    return select(*posting_columns(), Posting.delivery_date_end).where(
         Posting.scheme.in_(SELLER_SCHEMES),
         Posting.status.in_(OPEN),
         Posting.substatus != "posting_conditionally_delivered",
@@ -146,7 +129,7 @@ def _may_cancel(ctx: Context) -> Query:
     s = ctx.config.buyer_may_cancel
     assert isinstance(s, CancelRight)
     days = ctx.ozon.buyer_cancel_overdue_days - s.warn_days
-    return select(*_columns(), Posting.delivery_date_end).where(
+    return select(*posting_columns(), Posting.delivery_date_end).where(
         Posting.scheme.in_(SELLER_SCHEMES),
         Posting.status.in_(OPEN),
         Posting.substatus != "posting_conditionally_delivered",
@@ -175,7 +158,7 @@ def _may_cancel_text(f: Facts, ctx: Context) -> tuple[LocalText, LocalText]:
 def _not_closed(ctx: Context) -> Query:
     s = ctx.config.delivered_not_closed
     assert isinstance(s, NotClosed)
-    return select(*_columns(), Posting.status_at).where(
+    return select(*posting_columns(), Posting.status_at).where(
         Posting.scheme == "rfbs",
         Posting.status == "delivering",
         Posting.substatus == "posting_conditionally_delivered",
@@ -196,7 +179,7 @@ def _not_closed_text(f: Facts, ctx: Context) -> tuple[LocalText, LocalText]:
 
 
 def _arbitration(ctx: Context) -> Query:
-    return select(*_columns(), Posting.status_at).where(
+    return select(*posting_columns(), Posting.status_at).where(
         Posting.status.in_(("arbitration", "client_arbitration"))
     )
 
