@@ -136,6 +136,13 @@ def _pick(db: Database, *, shop: int, fresh: bool, now: datetime) -> list[str]:
         return out
 
 
+def _shop_id(db: Database, client_id: str) -> int:
+    with db.transaction() as session:
+        found = session.scalar(select(Shop.id).where(Shop.client_id == client_id))
+    assert found is not None
+    return found
+
+
 def _audit(db: Database) -> list[tuple[str, str]]:
     with db.transaction() as s:
         return [
@@ -150,9 +157,7 @@ async def test_send_inside_the_window_once_and_refuse_outside(
     db, app, s = world
     sim = app.state.world  # type: ignore[attr-defined]
     now = sim.now()
-    with db.transaction() as session:
-        pro = session.scalar(select(Shop.id).where(Shop.client_id == sim.shops[0].client_id))
-    assert pro is not None
+    pro = _shop_id(db, sim.shops[0].client_id)
     fresh, stale = (
         _pick(db, shop=pro, fresh=True, now=now)[0],
         _pick(db, shop=pro, fresh=False, now=now)[0],
@@ -204,9 +209,7 @@ async def test_a_plan_without_chats_refuses_and_later_sends_stop_before_calling(
     db, app, s = world
     sim = app.state.world  # type: ignore[attr-defined]
     now = sim.now()
-    with db.transaction() as session:
-        plain = session.scalar(select(Shop.id).where(Shop.client_id == sim.shops[1].client_id))
-    assert plain is not None
+    plain = _shop_id(db, sim.shops[1].client_id)
     first, second = _pick(db, shop=plain, fresh=True, now=now)[:2]
     clients = {shop.id: s.clients[shop.name].ozon for shop in s.shops}
     with db.transaction() as session:
@@ -234,9 +237,7 @@ async def test_a_lost_answer_leaves_the_message_in_doubt_never_resent(db: Databa
     async with syncer(db, app, transport=transport) as s:
         await s.sync(resources=["fbs_postings"])
         now = sim.now()
-        with db.transaction() as session:
-            pro = session.scalar(select(Shop.id).where(Shop.client_id == sim.shops[0].client_id))
-        assert pro is not None
+        pro = _shop_id(db, sim.shops[0].client_id)
         number = _pick(db, shop=pro, fresh=True, now=now)[0]
         clients = {shop.id: s.clients[shop.name].ozon for shop in s.shops}
         with db.transaction() as session:
