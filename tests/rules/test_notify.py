@@ -17,7 +17,7 @@ from ozonops.notify.channels.webhook import WebhookConfig
 from ozonops.rules import RulesConfig, Watchtower
 from tests.live import serve
 from tests.notify.sink_others import WebhookSink
-from tests.notify.sinkkit import FakeClock
+from tests.notify.sinkkit import FakeClock, Fault
 from tests.rules.storekit import NOW, posting, shop
 
 pytestmark = pytest.mark.anyio
@@ -113,3 +113,23 @@ async def test_a_snoozed_alert_is_notified_again_when_it_wakes(
     assert len(receiver.received) == 2
     first, second = (m["alerts"][0]["dedupe_key"] for m in receiver.received)
     assert first != second  # a new notice, not a resend the journal would drop
+
+
+async def test_a_receiver_that_is_down_gets_the_alert_next_round(
+    db: Database, sink: tuple[WebhookSink, str]
+) -> None:
+    receiver, url = sink
+    clock = FakeClock(start=datetime(2026, 12, 1, 12, 10, tzinfo=UTC).timestamp())
+    receiver.reset(clock)
+    receiver.faults.extend(Fault(503) for _ in range(5))  # every attempt of the first round
+    sid = shop(db)
+    posting(db, sid, "300-1", shipment_date=NOW - timedelta(hours=1))
+    tower = _tower(db, url, clock)
+    first = await tower.evaluate(now=NOW)
+    assert first.total("opened") == 1
+    assert receiver.received == []
+    await tower.evaluate(now=NOW + timedelta(minutes=5))  # still due: sent now
+    (message,) = receiver.received
+    assert message["alerts"][0]["rule_id"] == "ship_by_missed"
+    await tower.evaluate(now=NOW + timedelta(minutes=10))
+    assert len(receiver.received) == 1

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ozonops.db import Database, upsert
@@ -29,6 +29,7 @@ __all__ = [
     "Due",
     "StoreJournal",
     "due_alerts",
+    "handed",
     "mark_handed",
     "notification_for",
     "pending_digests",
@@ -37,6 +38,8 @@ __all__ = [
 
 #: Facts shown in a message (beyond the object), at most.
 SHOWN_FACTS = 6
+#: A notification failing for a passing reason is tried again next round, this many times.
+MAX_ROUNDS = 5
 #: Deferred notifications older than this are not sent in a digest any more.
 DIGEST_HORIZON = timedelta(days=3)
 #: The fact key that names the object, per object type (``ozonops.notify`` labels them).
@@ -119,6 +122,29 @@ def mark_handed(session: Session, *, alert_ids: Sequence[int], at: datetime) -> 
     """The alerts were handed to the notifier: no longer due."""
     if alert_ids:
         session.execute(update(Alert).where(Alert.id.in_(alert_ids)).values(notify_due=False))
+
+
+def handed(session: Session, due: Sequence[Due], outcomes: Sequence[Outcome]) -> list[int]:
+    """The due alerts that are done with: all but those with a failure worth retrying (a
+    platform's budget, a 5xx) and fewer than ``MAX_ROUNDS`` failed rounds — those stay due for
+    the next round (the journal skips the channels that already have them)."""
+    again = {o.alert_id for o in outcomes if o.status == "failed" and o.retryable}
+    ids = [d.alert_id for d in due if str(d.alert_id) in again]
+    failures: dict[int, int] = {}
+    if ids:
+        failures = {
+            alert_id: n
+            for alert_id, n in session.execute(
+                select(AlertDelivery.alert_id, func.count())
+                .where(AlertDelivery.alert_id.in_(ids), AlertDelivery.status == "failed")
+                .group_by(AlertDelivery.alert_id)
+            )
+        }
+    return [
+        d.alert_id
+        for d in due
+        if str(d.alert_id) not in again or failures.get(d.alert_id, 0) >= MAX_ROUNDS
+    ]
 
 
 def record_outcomes(

@@ -116,7 +116,8 @@ class Watchtower:
         outcomes = await self.dispatcher.deliver([d.notification for d in due], routes=self.routes)
         with self.db.transaction() as s:
             notifying.record_outcomes(s, outcomes=outcomes, at=wall, event_at=ctx.now)
-            notifying.mark_handed(s, alert_ids=[d.alert_id for d in due], at=wall)
+            done = notifying.handed(s, due, outcomes)
+            notifying.mark_handed(s, alert_ids=done, at=wall)
         return outcomes
 
     async def send_digests(self, ctx: Context | None = None) -> list[Outcome]:
