@@ -67,16 +67,21 @@ def format_demo_banner(*, base_url: str, config: SimConfig, db: str, schedule: S
         f"{config.orders_per_day} orders/day, {config.history_days} days of history, "
         f"clock at {config.speed:g}x real time;\n"
         f"  2. a first sync of every resource into the store {db};\n"
-        f"  3. the scheduler: every resource again, {_every(schedule)}.\n"
-        "Alerts and the dashboard come next. Stop with Ctrl+C."
+        f"  3. the scheduler: every resource again, {_every(schedule)}, while the simulated\n"
+        "     Ozon pushes its changes to the receiver;\n"
+        "  4. the watchtower: Ozon's deadlines and every exception as alerts after each sync\n"
+        "     (in another terminal: `ozonops alerts list`, `ozonops metrics`).\n"
+        "The dashboard comes next. Stop with Ctrl+C."
     )
     chinese = (
         f"ozonops 演示——在内置的 Ozon 卖家 API 模拟器上运行整个系统：\n"
         f"  1. 模拟的 Ozon：{base_url}，{config.shops} 个店铺，每天 {config.orders_per_day} 单，"
         f"{config.history_days} 天历史订单，时钟 {config.speed:g} 倍速；\n"
         f"  2. 首次同步全部数据到本地数据库 {db}；\n"
-        "  3. 定时同步：之后按间隔反复同步。\n"
-        "告警和仪表盘即将推出。按 Ctrl+C 停止。"
+        "  3. 定时同步：之后按间隔反复同步，同时模拟的 Ozon 向接收端推送变化；\n"
+        "  4. 告警：每次同步后检查 Ozon 的各种期限与异常（另开终端运行 `ozonops alerts list`、\n"
+        "     `ozonops metrics` 查看）。\n"
+        "仪表盘即将推出。按 Ctrl+C 停止。"
     )
     body: RenderableType = Group(Text(english), Text(), Text(chinese))
     return Panel(body, title="ozonops demo · 演示", title_align="left", border_style="green")
